@@ -1,0 +1,77 @@
+/*
+ * engine.h -- the future-event list and the run loop.
+ *
+ * Owns: pending events, the simulated clock. Does not own the objects the
+ * events point at.
+ *
+ * An event is (time, fn, obj, arg). Events fire in order of (time, insertion
+ * sequence): two events at the same time fire in the order they were
+ * scheduled (FIFO ties, deterministic). Rescheduling counts as a new
+ * insertion. Time never goes backwards (asserted): scheduling before `now`
+ * is a bug of the caller.
+ *
+ * Cost: schedule, cancel and reschedule are O(log n) in an indexed 4-ary
+ * heap whose entries carry their keys inline (cache-friendly); peek is
+ * O(1). A cancelled or fired event's id goes stale: ids carry a generation
+ * so a stale id is recognised and ignored, never confused with a new event.
+ *
+ * The CPU model reschedules a node's next completion on every change, so
+ * engine_reschedule is on the hot path and does not allocate.
+ */
+#ifndef CLUSTERSIM_ENGINE_H
+#define CLUSTERSIM_ENGINE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef void (*engine_fn)(void *ctx, void *obj, uint64_t arg);
+
+/* 0 is never a valid id: use it for "no event". */
+typedef uint64_t event_id;
+
+struct engine_slot;
+struct engine_entry;
+
+struct engine {
+	double now;          /* s, simulated */
+	uint64_t seq;        /* insertion counter, the tie-breaker */
+	uint64_t fired;      /* events executed so far */
+	int stopped;         /* set by engine_stop; engine_run returns */
+	struct engine_entry *heap; /* 4-ary heap of (time, seq, slot) */
+	size_t n, cap;
+	struct engine_slot *slots; /* event payloads, indexed by slot */
+	uint32_t nslots, slots_cap;
+	uint32_t free_head;  /* free-slot list, UINT32_MAX when empty */
+};
+
+void engine_init(struct engine *e);
+void engine_release(struct engine *e);
+
+/* Schedules fn(ctx, obj, arg) at absolute time t >= now. */
+event_id engine_at(struct engine *e, double t, engine_fn fn, void *obj, uint64_t arg);
+/* Same, at now + dt (dt >= 0). */
+event_id engine_after(struct engine *e, double dt, engine_fn fn, void *obj, uint64_t arg);
+/* Removes a pending event. Returns 1 if it was pending, 0 if stale or 0. */
+int engine_cancel(struct engine *e, event_id id);
+/*
+ * Moves a pending event to time t (keeping fn, obj, arg; new sequence).
+ * Returns its (possibly new) id; if id was stale, returns 0 and does nothing.
+ */
+event_id engine_reschedule(struct engine *e, event_id id, double t);
+int engine_pending(const struct engine *e, event_id id);
+/* Time of a pending event, or -1 if stale. */
+double engine_time_of(const struct engine *e, event_id id);
+size_t engine_size(const struct engine *e);
+/* Earliest pending time, or INFINITY when empty. */
+double engine_peek_time(const struct engine *e);
+/*
+ * Fires events in order while their time <= until and engine_stop was not
+ * called; then sets now = until (if not stopped) and returns the number
+ * fired by this call.
+ */
+uint64_t engine_run(struct engine *e, double until, void *ctx);
+/* Fires the single earliest event; returns 0 when empty. */
+int engine_step(struct engine *e, void *ctx);
+void engine_stop(struct engine *e);
+
+#endif

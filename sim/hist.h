@@ -1,0 +1,37 @@
+/*
+ * hist.h -- streaming histogram of positive values (latencies in ms) with
+ * bounded relative error.
+ *
+ * Buckets grow geometrically by HIST_GAMMA = 1.02, so a quantile read back
+ * as the bucket's geometric midpoint is within 1 % of the true value.
+ * Range: HIST_MIN .. HIST_MAX (values outside are clamped to the end
+ * buckets and still counted). Memory is fixed (independent of the number
+ * of values); add is O(1), quantile O(buckets), merge O(buckets).
+ * Exact count, sum, min and max are kept alongside.
+ */
+#ifndef CLUSTERSIM_HIST_H
+#define CLUSTERSIM_HIST_H
+
+#include <stdint.h>
+
+#define HIST_GAMMA 1.02
+#define HIST_MIN 1e-3 /* ms: 1 us */
+#define HIST_MAX 1e9  /* ms: ~11.6 days */
+
+struct hist {
+	uint64_t *counts; /* HIST_NBUCKETS, allocated by hist_init */
+	uint64_t n;
+	double sum, min, max;
+};
+
+void hist_init(struct hist *h);
+void hist_release(struct hist *h);
+void hist_reset(struct hist *h);
+void hist_add(struct hist *h, double v);
+void hist_merge(struct hist *into, const struct hist *from);
+/* q in [0, 1]; 0 when empty. */
+double hist_quantile(const struct hist *h, double q);
+double hist_mean(const struct hist *h);
+int hist_nbuckets(void);
+
+#endif

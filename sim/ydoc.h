@@ -1,0 +1,96 @@
+/*
+ * ydoc.h -- a YAML document as a small tree with source positions.
+ *
+ * Owns: every node and string of a document, in one arena.
+ *
+ * libyaml's event parser builds the tree; the scenario, sweep, catalog and
+ * manifest loaders then walk it, so every error can name file:line:col
+ * (1-based; libyaml's marks are 0-based). Overrides (`--set`, sweep
+ * parameters) edit the tree before the loader reads it, so an override and
+ * a value written in the file are validated by the same code.
+ *
+ * Hostile input is refused, not followed: aliases are expanded by copying
+ * but the total node count of a document is capped (YDOC_MAX_NODES, the
+ * billion-laughs defence), nesting depth is capped (YDOC_MAX_DEPTH), and a
+ * file larger than YDOC_MAX_BYTES is refused. Multi-document streams are
+ * kept as a list of roots (manifests use them); scenario files take one.
+ * Map keys must be scalars; duplicate keys are an error.
+ */
+#ifndef CLUSTERSIM_YDOC_H
+#define CLUSTERSIM_YDOC_H
+
+#include <stddef.h>
+#include "base.h"
+
+#define YDOC_MAX_NODES 1000000
+#define YDOC_MAX_DEPTH 64
+#define YDOC_MAX_BYTES (64u << 20)
+
+enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
+
+struct ymark {
+	const char *file; /* as given to the loader; "--set" for overrides */
+	int line, col;    /* 1-based */
+};
+
+struct ynode {
+	enum ynode_kind kind;
+	struct ymark mark;
+	const char *str; /* scalar text (YN_SCALAR) */
+	int quoted;      /* scalar was quoted: "1" stays a string */
+	size_t n;        /* map pairs or sequence items */
+	struct ynode **keys; /* YN_MAP: scalar key nodes */
+	struct ynode **vals; /* YN_MAP values, YN_SEQ items */
+};
+
+struct ydoc {
+	struct arena arena;
+	const char *file;
+	struct ynode **roots; /* one per YAML document in the stream */
+	size_t nroots;
+	size_t nodes;         /* total nodes, for the cap */
+};
+
+/* Loads a file; a missing or unreadable file is ERR_INPUT with its name. */
+int ydoc_load_file(struct ydoc *d, const char *path, struct err *e);
+/* Loads from memory; name is used in marks. */
+int ydoc_load_string(struct ydoc *d, const char *name, const char *text, size_t len,
+		     struct err *e);
+void ydoc_release(struct ydoc *d);
+/* The single root of a one-document file (NULL for an empty file). */
+struct ynode *ydoc_root(const struct ydoc *d);
+
+/* Map lookup by key; NULL when absent or when map is not a map. O(n). */
+struct ynode *ynode_get(const struct ynode *map, const char *key);
+/* Sequence item of a list of maps whose `name` is name; NULL when absent. */
+struct ynode *ynode_find_named(const struct ynode *seq, const char *name);
+/* Deep copy of a node into d's arena (for sweep values). */
+struct ynode *ynode_copy(struct ydoc *d, const struct ynode *n);
+/* A new scalar node in d's arena. */
+struct ynode *ynode_scalar(struct ydoc *d, const char *text, struct ymark mark);
+
+/*
+ * Parses text as a YAML value (a scalar, or a flow sequence/map like
+ * "[a, b]" or "{cpu: 1}") into d's arena, marked with the given mark.
+ */
+int ydoc_parse_value(struct ydoc *d, const char *text, struct ymark mark,
+		     struct ynode **out, struct err *e);
+
+/*
+ * Sets the value at a dotted path ("node_groups.workers.count",
+ * "workloads.user-server.limits.memory"): map keys by name, list items by
+ * their `name` field. Intermediate maps that are absent are created; a list
+ * item that is absent is an error ("no node group named 'x'" style message
+ * naming the path and the names that exist). The value node replaces the
+ * old one (the old mark is lost: errors then point at the override).
+ */
+int ydoc_set_path(struct ydoc *d, const char *path, struct ynode *value, struct err *e);
+
+/*
+ * Serialises a node as one line of YAML flow text that ydoc_parse_value
+ * reads back to an equal tree ("3", "t3.medium", "[a, b]", "{cpu: 1}").
+ * Returned string is in arena a.
+ */
+char *ynode_to_flow(struct arena *a, const struct ynode *n);
+
+#endif

@@ -1,0 +1,71 @@
+/* testutil.c -- see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_tmpdir(void)
+{
+	static char dir[256];
+	if (!dir[0]) {
+		const char *base = getenv("TMPDIR");
+		snprintf(dir, sizeof(dir), "%s/clustersim-test-%ld", base ? base : "/tmp",
+			 (long)getpid());
+		mkdir(dir, 0700);
+	}
+	return dir;
+}
+
+const char *tu_write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tu_tmpdir(), name);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		abort();
+	}
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+const char *tu_bin(void)
+{
+	const char *b = getenv("CLUSTERSIM_BIN");
+	return b ? b : "build/clustersim";
+}
+
+int tu_run(char *out, size_t n, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	FILE *p;
+	size_t len = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
+	va_end(ap);
+	strcat(cmd, " 2>&1");
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (out && n) {
+		len = fread(out, 1, n - 1, p);
+		out[len] = '\0';
+	}
+	{
+		char sink[4096];
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
