@@ -25,7 +25,11 @@ struct sqlite3;
 
 struct store {
 	struct sqlite3 *db;
-	const char *path;
+	const char *path; /* copy owned by the store, for messages */
+	/* Fault injection, for tests only: when > 0, store_write_run fails
+	 * (and rolls back) after inserting this many rows of the run, counting
+	 * the runs row. store_open sets it to 0. */
+	long fail_after_rows;
 };
 
 /* Opens (creating folders' file and schema). readonly: no schema creation. */
