@@ -58,13 +58,18 @@ static void tbl_cell(struct tbl *t, const char *fmt, ...) __attribute__((format(
 static void tbl_cell(struct tbl *t, const char *fmt, ...)
 {
 	va_list ap;
-	char buf[4096];
+	char *cell;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	cell = arena_alloc(&t->arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(cell, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	GROW(t->cells, t->n, t->cap);
-	t->cells[t->n++] = arena_strdup(&t->arena, buf);
+	t->cells[t->n++] = cell;
 }
 
 /* A real as %.*f or %.*g; NAN (no value, no estimate) as "-". */
@@ -297,7 +302,7 @@ static int report_points_text(struct store *s, FILE *out, struct err *e)
 
 	if (prepare_runs(s, point_sql, 0, &st, e))
 		return ERR_RUN;
-	tbl_init(&t, (int)ARRAY_LEN(head), "llrrrrrrrr");
+	tbl_init(&t, (int)ARRAY_LEN(head), "rllrrrrrrr");
 	for (i = 0; i < ARRAY_LEN(head); i++)
 		tbl_cell(&t, "%s", head[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

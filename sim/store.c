@@ -248,7 +248,7 @@ struct col {
 	int bound;        /* 1: written from the results; 0: filled by SQLite */
 };
 
-/* Child tables start with this column; store_write_run binds it. */
+/* Child tables start with this column; write_table binds it. */
 #define RUN_ID_CHILD { "run_id", "INTEGER NOT NULL REFERENCES runs(run_id)", 1 }
 
 static const struct col runs_cols[] = {
@@ -376,13 +376,13 @@ struct table {
 	const char *name;
 	const struct col *cols;
 	int ncols;
-	int child; /* 1: starts with run_id of the run being written, indexed */
+	int index; /* 1: CREATE INDEX on run_id (summary has it as primary key) */
 	struct rows (*rows)(const struct results *r);
 	void (*bind)(struct binder *b, const void *row);
 };
 
-#define TABLE(name, child, bind) \
-	{ #name, name##_cols, (int)ARRAY_LEN(name##_cols), child, rows_##name, bind }
+#define TABLE(name, index, bind) \
+	{ #name, name##_cols, (int)ARRAY_LEN(name##_cols), index, rows_##name, bind }
 
 /* In write order: runs first, since its insert assigns the run_id. */
 static const struct table tables[] = {
@@ -427,7 +427,7 @@ static char *create_sql(const struct table *t)
 		sb_add(&b, t->cols[i].decl);
 	}
 	sb_add(&b, ");");
-	if (t->child) {
+	if (t->index) {
 		sb_add(&b, "CREATE INDEX IF NOT EXISTS ");
 		sb_add(&b, t->name);
 		sb_add(&b, "_run_id ON ");
@@ -559,6 +559,26 @@ fail:
 	return ERR_RUN;
 }
 
+/*
+ * Switching a new database to WAL needs an exclusive lock, and SQLite
+ * reports SQLITE_BUSY at once, without the busy handler, when another
+ * process is opening the same new file (two sweep workers starting
+ * together). Retry for as long as the busy timeout allows. The mode is
+ * persistent, so once any writer has set it this costs one statement.
+ */
+static int set_wal(struct store *s, struct err *e)
+{
+	int waited = 0, rc;
+
+	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) ==
+		       SQLITE_BUSY &&
+	       waited < STORE_BUSY_MS)
+		waited += sqlite3_sleep(10);
+	if (rc != SQLITE_OK)
+		return store_fail(s, e, "cannot open for writing");
+	return 0;
+}
+
 static int open_for_writing(struct store *s, struct err *e)
 {
 	char pragmas[128];
@@ -568,8 +588,7 @@ static int open_for_writing(struct store *s, struct err *e)
 			       s->path);
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = %d", STORE_WAL_LIMIT);
-	if (exec(s, "PRAGMA journal_mode = WAL", "cannot open for writing", e) ||
-	    exec(s, pragmas, "cannot open for writing", e))
+	if (set_wal(s, e) || exec(s, pragmas, "cannot open for writing", e))
 		return ERR_RUN;
 	return create_schema(s, e);
 }
@@ -641,7 +660,8 @@ static int write_table(struct store *s, const struct table *t, const struct resu
 		struct binder b = { st, 0, SQLITE_OK };
 
 		sqlite3_reset(st);
-		if (t->child)
+		/* Every table but runs starts with the run_id of the new run. */
+		if (t->cols[0].bound)
 			b_int(&b, run_id);
 		t->bind(&b, (const char *)rows.first + i * rows.size);
 		assert(b.i == nparams);
