@@ -13,6 +13,9 @@
  *
  * Errors: ERR_RUN with the database path and SQLite's message (a read-only
  * file, a full disk); the transaction is rolled back.
+ *
+ * Threads: a struct store is one connection, used by one thread at a time;
+ * parallel workers each open their own (they then queue on the write lock).
  */
 #ifndef CLUSTERSIM_STORE_H
 #define CLUSTERSIM_STORE_H

@@ -290,13 +290,13 @@ static void test_schema(void **state)
 	open_ok(&s, path, 0);
 	for (i = 0; i < ARRAY_LEN(spec_columns); i++)
 		assert_string_equal(rows_text(s.db,
-					      "SELECT group_concat(name, ',') FROM"
-					      " (SELECT name FROM pragma_table_info('%s') ORDER BY cid)",
+					      "SELECT group_concat(name, ',') FROM (SELECT name"
+					      " FROM pragma_table_info('%s') ORDER BY cid)",
 					      spec_columns[i][0]),
 				    spec_columns[i][1]);
 	/* Types: times, money and cores REAL; counts INTEGER; names TEXT. */
-	assert_string_equal(rows_text(s.db, "SELECT type FROM pragma_table_info('runs')"
-					    " WHERE name IN ('run_id','seed','sim_seconds','scenario')"
+	assert_string_equal(rows_text(s.db, "SELECT type FROM pragma_table_info('runs') WHERE"
+					    " name IN ('run_id','seed','sim_seconds','scenario')"
 					    " ORDER BY cid"),
 			    "INTEGER\nTEXT\nINTEGER\nREAL");
 	assert_string_equal(rows_text(s.db, "SELECT pk FROM pragma_table_info('runs')"
@@ -306,7 +306,8 @@ static void test_schema(void **state)
 	for (i = 1; i < ARRAY_LEN(child_tables); i++)
 		assert_string_equal(rows_text(s.db,
 					      "SELECT count(*) FROM pragma_index_list('%s') l,"
-					      " pragma_index_info(l.name) c WHERE c.name = 'run_id'",
+					      " pragma_index_info(l.name) c"
+					      " WHERE c.name = 'run_id'",
 					      child_tables[i]),
 				    "1");
 	assert_string_equal(rows_text(s.db, "PRAGMA journal_mode"), "wal");
@@ -347,9 +348,10 @@ static void test_round_trip(void **state)
 		"1|story|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|7|"
 		"{\"node_groups.workers.count\":2}|3|3600.0|0.5|12345|0.1.0");
 	/* created_at: UTC ISO 8601 to the second, within a minute of now. */
-	assert_string_equal(rows_text(s.db, "SELECT created_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
-					    " created_at), abs(julianday('now') -"
-					    " julianday(created_at)) < 60.0 / 86400 FROM runs"),
+	assert_string_equal(rows_text(s.db, "SELECT created_at ="
+					    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', created_at),"
+					    " abs(julianday('now') - julianday(created_at))"
+					    " < 60.0 / 86400 FROM runs"),
 			    "1|1");
 	assert_string_equal(rows_text(s.db, "SELECT * FROM summary"),
 			    "1|0.0928|66.816|2.0|1000|2|0.002|20.5|12.5|40.25|NULL|900.0|1|0|1|2|3|"
@@ -573,6 +575,12 @@ static void test_readonly_file(void **state)
 	close(fds[0]);
 	assert_true(waitpid(pid, &status, 0) == pid);
 	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 3) {
+		/* Root without CAP_SETUID (some containers): cannot test here. */
+		assert_int_equal(tu_run(NULL, 0, "rm -rf '%s'", dir), 0);
+		results_release(&r);
+		skip();
+	}
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_true(got > 0);
 	assert_non_null(strstr(msg, path));
@@ -592,9 +600,9 @@ static void test_bad_paths(void **state)
 {
 	struct store s;
 	struct err e = { 0 };
-	const char *file = tu_write_file("plain.txt", "not a database, just text that is"
-						      " long enough to fill a header page......"
-						      "..........................................\n");
+	const char *file = tu_write_file("plain.txt", "not a database, just text long enough"
+						      " to fill SQLite's 100-byte header ......."
+						      "........................................\n");
 	char path[600];
 
 	(void)state;
@@ -787,11 +795,12 @@ static void test_report_text_exact(void **state)
 	write_ok(&s, &r);
 	out = report(&s, 0, REPORT_TEXT, &rc, &e);
 	assert_int_equal(rc, 0);
-	assert_string_equal(out,
-			    "run_id  scenario  seed  point  params  cost/month  requests  errors"
-			    "  error_rate  p50_ms  p95_ms  p99_ms  oom_kills  restarts  max_nodes\n"
-			    "     1  story        1      0  {}          66.816      1000       2"
-			    "       0.002   12.50   40.25   80.40          1         1          2\n");
+	assert_string_equal(out, "run_id  scenario  seed  point  params  cost/month  requests"
+				 "  errors  error_rate  p50_ms  p95_ms  p99_ms  oom_kills"
+				 "  restarts  max_nodes\n"
+				 "     1  story        1      0  {}          66.816      1000"
+				 "       2       0.002   12.50   40.25   80.40          1"
+				 "         1          2\n");
 	store_close(&s);
 	results_release(&r);
 }
