@@ -222,7 +222,7 @@ static double diurnal_solve(const struct rate *r, double t, double x, double e)
 	double tau = v > 0 ? t + x / v : (t + e) / 2;
 
 	for (int it = 0; it < 100; it++) {
-		double f, fp, next;
+		double f, fp, next, tol = 1e-12 * (fabs(tau) + 1);
 		if (!(tau > lo && tau < hi))
 			tau = lo + (hi - lo) / 2;
 		f = diurnal_mass(r, t, tau) - x;
@@ -232,7 +232,7 @@ static double diurnal_solve(const struct rate *r, double t, double x, double e)
 			lo = tau;
 		fp = diurnal_at(r, tau);
 		next = fp > 0 ? tau - f / fp : lo + (hi - lo) / 2;
-		if (fabs(next - tau) <= 1e-12 * (fabs(tau) + 1) || hi - lo <= 1e-12 * (fabs(tau) + 1))
+		if (fabs(next - tau) <= tol || hi - lo <= tol)
 			return next > lo && next < hi ? next : tau;
 		tau = next;
 	}

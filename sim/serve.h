@@ -29,7 +29,8 @@
  * flight, not the number of requests.
  *
  * Re-entrancy: callbacks may submit requests (to any pod, this one too)
- * and kill pods. serve_kill fails what was in flight when it was called.
+ * and kill pods; they must not serve_release the pod whose callback is
+ * running. serve_kill fails what was in flight when it was called.
  */
 #ifndef CLUSTERSIM_SERVE_H
 #define CLUSTERSIM_SERVE_H

@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -19,6 +20,10 @@ static const struct rate constant5 = { .shape = RATE_CONSTANT, .rps = 5 };
 /* peak at 14:00, 10 rps at night, 110 at the peak */
 static const struct rate diurnal = {
 	.shape = RATE_DIURNAL, .min = 10, .max = 110, .peak_at = 50400, .period = 86400
+};
+/* touches 0 at the trough, where the Newton derivative vanishes */
+static const struct rate diurnal0 = {
+	.shape = RATE_DIURNAL, .min = 0, .max = 4, .peak_at = 0, .period = 3600
 };
 static const struct rate steps = { .shape = RATE_STEPS, .points = step_pts, .npoints = 3 };
 static const struct rate trace = { .shape = RATE_TRACE, .points = trace_pts, .npoints = 4 };
@@ -85,8 +90,8 @@ static void test_integral(void **state)
 /* rate_advance inverts the integral: Lambda(t, advance(t, x)) = x. */
 static void test_advance_inverts(void **state)
 {
-	const struct rate *shapes[] = { &constant5, &diurnal, &steps, &trace };
-	const double ts[] = { -50, 0, 99, 150, 250, 299.5, 40000, 93600 };
+	const struct rate *shapes[] = { &constant5, &diurnal, &diurnal0, &steps, &trace };
+	const double ts[] = { -50, 0, 99, 150, 250, 299.5, 1800, 1799.9, 40000, 93600, 3.6e7 };
 	const double xs[] = { 1e-6, 0.3, 1, 7, 250, 5000 };
 
 	(void)state;
@@ -97,10 +102,16 @@ static void test_advance_inverts(void **state)
 				if (isinf(tau)) /* the trace ends at 0 rps */
 					continue;
 				assert_true(tau >= ts[i]);
-				NEAR(rate_integral(shapes[s], ts[i], tau), xs[k], 1e-9 * (1 + xs[k]));
+				/* exact up to the resolution of time itself: a few ulps
+				 * of tau at the local rate (7.5e-9 s at t = 3.6e7 s) */
+				double ulps = 4 * tau * DBL_EPSILON;
+				NEAR(rate_integral(shapes[s], ts[i], tau), xs[k],
+				     1e-9 * (1 + xs[k]) + rate_max_on(shapes[s], ts[i], tau) * ulps);
 			}
-	/* the trace falls to 0 at 300: 1500 + ... more than 1500 from 200 never comes */
+	/* the trace falls to 0 at 300: more than 1500 from 200 never comes */
 	assert_true(isinf(rate_advance(&trace, 200, 1500.001)));
+	/* diurnal0 from exactly its trough, where the rate is 0 */
+	NEAR(rate_integral(&diurnal0, 1800, rate_advance(&diurnal0, 1800, 1e-3)), 1e-3, 1e-12);
 	assert_true(isfinite(rate_advance(&trace, 200, 1499)));
 }
 

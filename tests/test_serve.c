@@ -302,7 +302,8 @@ static void run_queue(struct world *w, double lambda, double mean_work, long n,
 	bm->warm = n / 100;
 	bm->per_batch = (n - bm->warm) / NBATCH;
 	engine_at(&w->eng, arrivals_next(&w->arr), on_arrival, w, 0);
-	engine_run(&w->eng, INFINITY, NULL);
+	while (engine_step(&w->eng, NULL))
+		;
 	rng_release(&w->rng);
 	assert_int_equal(w->pod.inflight, 0);
 }
