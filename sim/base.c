@@ -23,16 +23,19 @@ int err_set(struct err *e, int code, const char *fmt, ...)
 
 int err_prefix(struct err *e, const char *fmt, ...)
 {
-	char head[512], tail[sizeof(e->msg)];
+	char tail[sizeof(e->msg)];
 	va_list ap;
+	int n;
 
 	if (!e)
 		return ERR_RUN;
+	memcpy(tail, e->msg, sizeof(tail));
+	tail[sizeof(tail) - 1] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
-	snprintf(tail, sizeof(tail), "%s", e->msg);
-	snprintf(e->msg, sizeof(e->msg), "%s%s", head, tail);
+	if (n >= 0 && (size_t)n < sizeof(e->msg))
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, "%s", tail);
 	return e->code;
 }
 
