@@ -1472,8 +1472,10 @@ static int read_types(struct schema_ctx *c, struct ydoc *cat, const struct ynode
 		else if (seq->kind != YN_SEQ)
 			rc = schema_expect_key(c, root, root, "instance_types", "a list of instance types");
 		else if (!(rc = merge_types(c, cat, seq, scen && scen->kind == YN_SEQ ? scen : NULL,
-					    &merged)))
+					    &merged))) {
+			schema_push_key(c, "instance_types");
 			rc = schema_read_key(c, &types_key, merged, sc, root);
+		}
 	}
 	memcpy(c->path, path, sizeof(path));
 	c->pathlen = saved;
@@ -1681,6 +1683,12 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 		return schema_expect_key(c, map, where, "sample_interval",
 					 "a duration of at least %s (at most 10000000 samples in %s)",
 					 m, d);
+	}
+	{
+		const struct ynode *it = ynode_get(map, "instance_types");
+		if (it && !ynode_is_null(it) && it->kind != YN_SEQ)
+			return schema_expect_key(c, map, where, "instance_types",
+						 "a list of instance types");
 	}
 	if ((rc = load_catalog(c, L, map)))
 		return rc;

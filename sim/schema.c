@@ -281,7 +281,7 @@ static void fmt_bound(const struct schema_key *k, double v, char *buf, size_t ca
 	case ST_INT:
 	case ST_LIST:
 	case ST_STRINGS: snprintf(buf, cap, "%.0f", v); break;
-	default: snprintf(buf, cap, "%g", v); break;
+	default: snprintf(buf, cap, "%.15g", v); break;
 	}
 }
 
@@ -599,7 +599,7 @@ static int read_list(struct schema_ctx *c, const struct schema_key *k, const str
 		else
 			old = schema_push_item(c, idx);
 		if (item->kind != YN_MAP)
-			rc = schema_expect(c, item, "a map (a %s)", t->name);
+			rc = schema_expect(c, item, "a %s as a map", t->name);
 		else
 			rc = schema_read(c, t, item, items + i * t->item_size, item);
 		if (!rc && named && nm && nameset_add(&names, nm->str))
@@ -926,7 +926,7 @@ static void doc_range(const struct schema_key *k, char *buf, size_t cap)
 		return;
 	}
 	range_text(k, r, sizeof(r));
-	snprintf(buf, cap, "%s", r[0] ? r + 1 : "");
+	snprintf(buf, cap, "%s", !r[0] ? "" : strncmp(r, " of ", 4) == 0 ? r + 4 : r + 1);
 }
 
 static void markdown_table(FILE *out, const struct schema_table *t, const char *title,
