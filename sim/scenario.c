@@ -21,7 +21,6 @@
  */
 #include "scenario.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -29,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "paths.h"
 #include "schema.h"
 #include "sha256.h"
@@ -51,8 +51,6 @@
 #define LIM_TRACE_ROWS 1000000
 #define LIM_SMALL_LIST 1000 /* labels-like lists: taints, terms, expressions */
 #define LIM_TRACE_LINE 4096
-
-#define MiB (1024 * 1024LL)
 
 _Static_assert(sizeof(enum sel_op) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum workload_kind) == sizeof(int), "enums are stored as int");
@@ -99,11 +97,6 @@ static const struct schema_enum workload_kinds[] = {
 	{ "DaemonSet", WL_DAEMONSET },
 	{ NULL, 0 },
 };
-static const struct schema_enum credit_modes[] = {
-	{ "standard", CREDIT_STANDARD },
-	{ "unlimited", CREDIT_UNLIMITED },
-	{ NULL, 0 },
-};
 static const struct schema_enum strategies[] = {
 	{ "least-allocated", STRATEGY_LEAST_ALLOCATED },
 	{ "most-allocated", STRATEGY_MOST_ALLOCATED },
@@ -144,21 +137,6 @@ const char *score_plugin_name(enum score_plugin p)
 
 /* ---- helpers for hooks ----------------------------------------------------- */
 
-/* Error at map.key1.key2 (key2 may be NULL), path pushed and popped. */
-static int expect_at(struct schema_ctx *c, const struct ynode *map, const struct ynode *where,
-		     const char *key1, const char *key2, const char *what)
-{
-	const struct ynode *sub = ynode_get(map, key1);
-	size_t old;
-	int rc;
-	if (!key2)
-		return schema_expect_key(c, map, where, key1, "%s", what);
-	old = schema_push_key(c, key1);
-	rc = schema_expect_key(c, sub, sub ? sub : (map ? map : where), key2, "%s", what);
-	schema_pop(c, old);
-	return rc;
-}
-
 static const struct ynode *nth(const struct ynode *map, const char *list, int i)
 {
 	const struct ynode *seq = ynode_get(map, list);
@@ -184,13 +162,14 @@ static int check_sel_expr(struct schema_ctx *c, void *obj, const struct ynode *m
 	int set_op = x->op == SEL_IN || x->op == SEL_NOT_IN;
 
 	if (!schema_label_key_ok(x->key))
-		return expect_at(c, map, where, "key", NULL, "a label key like app or example.com/tier");
+		return schema_expect_at(c, map, where, "key", NULL,
+					"a label key like app or example.com/tier");
 	if (set_op && x->nvalues == 0)
-		return expect_at(c, map, where, "values", NULL,
-				 "a non-empty list of values for operator In or NotIn");
+		return schema_expect_at(c, map, where, "values", NULL,
+					"a non-empty list of values for operator In or NotIn");
 	if (!set_op && x->nvalues > 0)
-		return expect_at(c, map, where, "values", NULL,
-				 "no values with operator Exists or DoesNotExist");
+		return schema_expect_at(c, map, where, "values", NULL,
+					"no values with operator Exists or DoesNotExist");
 	return 0;
 }
 
@@ -221,9 +200,11 @@ static int check_toleration(struct schema_ctx *c, void *obj, const struct ynode 
 	if (t->key && !*t->key)
 		t->key = NULL;
 	if (!t->key && t->op != TOL_EXISTS)
-		return expect_at(c, map, where, "operator", NULL, "Exists when key is empty");
+		return schema_expect_at(c, map, where, "operator", NULL,
+					"Exists when key is empty");
 	if (t->op == TOL_EXISTS && *t->value)
-		return expect_at(c, map, where, "value", NULL, "no value with operator Exists");
+		return schema_expect_at(c, map, where, "value", NULL,
+					"no value with operator Exists");
 	return 0;
 }
 
@@ -319,7 +300,8 @@ static int read_taints(struct schema_ctx *c, const struct ynode *n, void *obj,
 static const struct schema_key term_keys[] = {
 	SELECTOR_KEYS(T, selector),
 	{ .name = "topology_key", .type = ST_STRING, .off = offsetof(T, topology_key),
-	  .flags = SF_REQUIRED, .help = "node label defining the domain, e.g. kubernetes.io/hostname" },
+	  .flags = SF_REQUIRED,
+	  .help = "node label defining the domain, e.g. kubernetes.io/hostname" },
 };
 static const struct schema_key weighted_term_keys[] = {
 	SELECTOR_KEYS(T, selector),
@@ -364,12 +346,14 @@ static const struct schema_table pod_affinity_table = {
 static const struct schema_key node_term_keys[] = {
 	{ .name = "match_expressions", .type = ST_LIST, .off = offsetof(T, exprs),
 	  .off_n = offsetof(T, nexprs), .flags = SF_REQUIRED | SF_NONEMPTY | SF_MAX,
-	  .max = LIM_SMALL_LIST, .sub = &sel_expr_table, .help = "all must hold (over node labels)" },
+	  .max = LIM_SMALL_LIST, .sub = &sel_expr_table,
+	  .help = "all must hold (over node labels)" },
 };
 static const struct schema_key weighted_node_term_keys[] = {
 	{ .name = "match_expressions", .type = ST_LIST, .off = offsetof(T, exprs),
 	  .off_n = offsetof(T, nexprs), .flags = SF_REQUIRED | SF_NONEMPTY | SF_MAX,
-	  .max = LIM_SMALL_LIST, .sub = &sel_expr_table, .help = "all must hold (over node labels)" },
+	  .max = LIM_SMALL_LIST, .sub = &sel_expr_table,
+	  .help = "all must hold (over node labels)" },
 	{ .name = "weight", .type = ST_INT, .off = offsetof(T, weight),
 	  .flags = SF_REQUIRED | SF_MIN | SF_MAX, .min = 1, .max = 100,
 	  .help = "added to the NodeAffinity score of nodes matching the term" },
@@ -422,8 +406,8 @@ static int check_spread(struct schema_ctx *c, void *obj, const struct ynode *map
 {
 	struct spread_constraint *s = obj;
 	if (s->min_domains > 0 && !s->do_not_schedule)
-		return expect_at(c, map, where, "min_domains", NULL,
-				 "no min_domains with when_unsatisfiable ScheduleAnyway");
+		return schema_expect_at(c, map, where, "min_domains", NULL,
+					"no min_domains with when_unsatisfiable ScheduleAnyway");
 	return 0;
 }
 
@@ -461,7 +445,7 @@ static int check_uniform(struct schema_ctx *c, void *obj, const struct ynode *ma
 	if (d->p2 < d->p1) {
 		units_fmt_duration(lo, sizeof(lo), d->p1);
 		snprintf(what, sizeof(what), "a duration of at least min (%s)", lo);
-		return expect_at(c, map, where, "max", NULL, what);
+		return schema_expect_at(c, map, where, "max", NULL, what);
 	}
 	return 0;
 }
@@ -504,7 +488,8 @@ static const struct schema_table dist_tables[] = {
 	  .nkeys = ARRAY_LEN(dist_exponential_keys) },
 	{ .name = "distribution lognormal", .keys = dist_lognormal_keys,
 	  .nkeys = ARRAY_LEN(dist_lognormal_keys) },
-	{ .name = "distribution gamma", .keys = dist_gamma_keys, .nkeys = ARRAY_LEN(dist_gamma_keys) },
+	{ .name = "distribution gamma", .keys = dist_gamma_keys,
+	  .nkeys = ARRAY_LEN(dist_gamma_keys) },
 	{ .name = "distribution uniform", .keys = dist_uniform_keys,
 	  .nkeys = ARRAY_LEN(dist_uniform_keys), .check = check_uniform },
 };
@@ -530,7 +515,7 @@ static int check_diurnal(struct schema_ctx *c, void *obj, const struct ynode *ma
 	char what[64];
 	if (r->max < r->min) {
 		snprintf(what, sizeof(what), "a number of at least min (%g)", r->min);
-		return expect_at(c, map, where, "max", NULL, what);
+		return schema_expect_at(c, map, where, "max", NULL, what);
 	}
 	return 0;
 }
@@ -548,7 +533,7 @@ static int check_steps(struct schema_ctx *c, void *obj, const struct ynode *map,
 			units_fmt_duration(prev, sizeof(prev), r->points[i - 1].t);
 			snprintf(what, sizeof(what), "a time after %s (the previous step)", prev);
 			schema_push_item(c, (snprintf(prev, sizeof(prev), "%d", i), prev));
-			rc = expect_at(c, nth(map, "steps", i), where, "at", NULL, what);
+			rc = schema_expect_at(c, nth(map, "steps", i), where, "at", NULL, what);
 			schema_pop(c, old);
 			return rc;
 		}
@@ -627,7 +612,7 @@ static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
 	if (!f) {
 		snprintf(what, sizeof(what), "a readable CSV file of seconds,rps (%s: %s)", path,
 			 strerror(errno));
-		return expect_at(c, map, where, "file", NULL, what);
+		return schema_expect_at(c, map, where, "file", NULL, what);
 	}
 	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
 		double t, rps;
@@ -637,7 +622,8 @@ static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
 		if (is_blank(line) || line[strspn(line, " \t")] == '#')
 			continue;
 		if (len > LIM_TRACE_LINE) {
-			rc = trace_error(c, path, lineno, "(a very long line)", "a row \"seconds,rps\"");
+			rc = trace_error(c, path, lineno, "(a very long line)",
+					 "a row \"seconds,rps\"");
 			break;
 		}
 		if (trace_row(line, &t, &rps) < 0) {
@@ -667,7 +653,8 @@ static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
 	free(line);
 	fclose(f);
 	if (!rc && npoints == 0)
-		rc = trace_error(c, path, lineno ? lineno : 1, "", "at least one row \"seconds,rps\"");
+		rc = trace_error(c, path, lineno ? lineno : 1, "",
+				 "at least one row \"seconds,rps\"");
 	if (!rc) {
 		r->points = arena_alloc(c->arena, npoints * sizeof(*pts));
 		memcpy(r->points, pts, npoints * sizeof(*pts));
@@ -713,7 +700,8 @@ static const struct schema_key rate_diurnal_keys[] = {
 	  .help = "length of one cycle" },
 };
 static const struct schema_key rate_steps_keys[] = {
-	{ .name = "steps", .type = ST_LIST, .off = offsetof(T, points), .off_n = offsetof(T, npoints),
+	{ .name = "steps", .type = ST_LIST, .off = offsetof(T, points),
+	  .off_n = offsetof(T, npoints),
 	  .flags = SF_REQUIRED | SF_NONEMPTY | SF_MAX, .max = LIM_STEPS, .sub = &step_table,
 	  .help = "piecewise constant rate" },
 };
@@ -725,7 +713,8 @@ static const struct schema_key rate_trace_keys[] = {
 #undef T
 
 static const struct schema_table rate_tables[] = {
-	{ .name = "rate constant", .keys = rate_constant_keys, .nkeys = ARRAY_LEN(rate_constant_keys) },
+	{ .name = "rate constant", .keys = rate_constant_keys,
+	  .nkeys = ARRAY_LEN(rate_constant_keys) },
 	{ .name = "rate diurnal", .keys = rate_diurnal_keys, .nkeys = ARRAY_LEN(rate_diurnal_keys),
 	  .check = check_diurnal,
 	  .doc = "rps(t) = min + (max - min) (1 + cos(2 pi (t - peak_at) / period)) / 2." },
@@ -816,7 +805,7 @@ static int check_hpa(struct schema_ctx *c, void *obj, const struct ynode *map,
 	h->enabled = map != NULL;
 	if (h->enabled && h->min > h->max) {
 		snprintf(what, sizeof(what), "an integer of at most max (%d)", h->max);
-		return expect_at(c, map, where, "min", NULL, what);
+		return schema_expect_at(c, map, where, "min", NULL, what);
 	}
 	return 0;
 }
@@ -825,8 +814,9 @@ static int check_hpa(struct schema_ctx *c, void *obj, const struct ynode *map,
 static const struct schema_key hpa_keys[] = {
 	{ .name = "min", .type = ST_INT, .off = offsetof(T, min), .def = "1",
 	  .flags = SF_MIN | SF_MAX, .min = 1, .max = LIM_REPLICAS, .help = "minReplicas" },
-	{ .name = "max", .type = ST_INT, .off = offsetof(T, max), .flags = SF_REQUIRED | SF_MIN | SF_MAX,
-	  .min = 1, .max = LIM_REPLICAS, .help = "maxReplicas" },
+	{ .name = "max", .type = ST_INT, .off = offsetof(T, max),
+	  .flags = SF_REQUIRED | SF_MIN | SF_MAX, .min = 1, .max = LIM_REPLICAS,
+	  .help = "maxReplicas" },
 	{ .name = "target_cpu_utilization", .type = ST_PERCENT,
 	  .off = offsetof(T, target_cpu_utilization), .def = "80", .flags = SF_MIN | SF_MAX,
 	  .min = 1, .max = 1000,
@@ -873,9 +863,9 @@ static int check_workload(struct schema_ctx *c, void *obj, const struct ynode *m
 		w->labels.v[0].key = "app";
 		w->labels.v[0].value = w->name;
 		if (!schema_label_value_ok(w->name))
-			return expect_at(c, map, where, "name", NULL,
-					 "a name that is also a label value (63 characters at most), "
-					 "or labels");
+			return schema_expect_at(c, map, where, "name", NULL,
+						"a name that is also a label value (63 "
+						"characters at most), or labels");
 	}
 	/* API defaulting: a request absent while its limit is set is the limit. */
 	if (w->req_cpu < 0 && w->lim_cpu >= 0)
@@ -885,18 +875,19 @@ static int check_workload(struct schema_ctx *c, void *obj, const struct ynode *m
 	if (w->lim_cpu >= 0 && w->req_cpu > w->lim_cpu) {
 		units_fmt_cpu(v, sizeof(v), w->lim_cpu);
 		snprintf(what, sizeof(what), "a CPU quantity of at most limits.cpu (%s)", v);
-		return expect_at(c, map, where, "requests", "cpu", what);
+		return schema_expect_at(c, map, where, "requests", "cpu", what);
 	}
 	if (w->lim_memory >= 0 && w->req_memory > w->lim_memory) {
 		units_fmt_memory(v, sizeof(v), w->lim_memory);
 		snprintf(what, sizeof(what), "a memory quantity of at most limits.memory (%s)", v);
-		return expect_at(c, map, where, "requests", "memory", what);
+		return schema_expect_at(c, map, where, "requests", "memory", what);
 	}
 	if (w->hpa.enabled && w->kind == WL_DAEMONSET)
-		return expect_at(c, map, where, "hpa", NULL, "no hpa on a DaemonSet");
+		return schema_expect_at(c, map, where, "hpa", NULL, "no hpa on a DaemonSet");
 	if (w->hpa.enabled && w->req_cpu <= 0)
-		return expect_at(c, map, where, "hpa", NULL,
-				 "requests.cpu with hpa (target_cpu_utilization is a percent of it)");
+		return schema_expect_at(c, map, where, "hpa", NULL,
+					"requests.cpu with hpa (target_cpu_utilization is a "
+					"percent of it)");
 	for (i = 0; i < w->nspread; i++) {
 		struct label_selector *s = &w->spread[i].selector;
 		if (s->match_labels.n == 0 && s->nexprs == 0)
@@ -915,7 +906,8 @@ static const struct schema_key workload_keys[] = {
 	{ .name = "replicas", .type = ST_INT, .off = offsetof(T, replicas), .def = "1",
 	  .flags = SF_MIN | SF_MAX, .min = 0, .max = LIM_REPLICAS,
 	  .help = "pods at start (Deployment)" },
-	{ .name = "labels", .type = ST_LABELS, .off = offsetof(T, labels), .defdoc = "`{app: <name>}`",
+	{ .name = "labels", .type = ST_LABELS, .off = offsetof(T, labels),
+	  .defdoc = "`{app: <name>}`",
 	  .help = "pod labels, matched by selectors" },
 	{ .name = "requests", .type = ST_MAP, .off = 0, .sub = &requests_table,
 	  .help = "per pod (one container)" },
@@ -936,7 +928,8 @@ static const struct schema_key workload_keys[] = {
 	  .sub = &spread_table, .help = "topologySpreadConstraints" },
 	{ .name = "startup", .type = ST_MAP, .off = 0, .sub = &startup_table,
 	  .help = "time from scheduling to Ready" },
-	{ .name = "cpu", .type = ST_MAP, .off = 0, .sub = &cpu_table, .help = "CPU use besides requests served" },
+	{ .name = "cpu", .type = ST_MAP, .off = 0, .sub = &cpu_table,
+	  .help = "CPU use besides requests served" },
 	{ .name = "memory", .type = ST_MAP, .off = offsetof(T, mem), .sub = &memory_table,
 	  .help = "actual memory use" },
 	{ .name = "request_cpu", .type = ST_VARIANT, .off = offsetof(T, request_cpu),
@@ -978,18 +971,18 @@ static int check_group(struct schema_ctx *c, void *obj, const struct ynode *map,
 		g->max = g->count;
 	if (g->min > g->count) {
 		snprintf(what, sizeof(what), "an integer of at most count (%d)", g->count);
-		return expect_at(c, map, where, "min", NULL, what);
+		return schema_expect_at(c, map, where, "min", NULL, what);
 	}
 	if (g->max < g->count) {
 		snprintf(what, sizeof(what), "an integer of at least count (%d)", g->count);
-		return expect_at(c, map, where, "max", NULL, what);
+		return schema_expect_at(c, map, where, "max", NULL, what);
 	}
 	for (j = 0; j < g->labels.n; j++) {
 		for (i = 0; i < ARRAY_LEN(reserved); i++) {
 			if (strcmp(g->labels.v[j].key, reserved[i]) == 0) {
 				snprintf(what, sizeof(what), "no label %s (the simulator sets it)",
 					 reserved[i]);
-				return expect_at(c, map, where, "labels", NULL, what);
+				return schema_expect_at(c, map, where, "labels", NULL, what);
 			}
 		}
 	}
@@ -1010,12 +1003,14 @@ static const struct schema_key group_keys[] = {
 	{ .name = "max", .type = ST_INT, .off = offsetof(T, max), .defdoc = "count",
 	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = LIM_NODES,
 	  .help = "autoscaler upper bound, at least count" },
-	{ .name = "zones", .type = ST_STRINGS, .off = offsetof(T, zones), .off_n = offsetof(T, nzones),
+	{ .name = "zones", .type = ST_STRINGS, .off = offsetof(T, zones),
+	  .off_n = offsetof(T, nzones),
 	  .def = "[us-east-1a]", .flags = SF_NONEMPTY | SF_MAX, .max = 64,
 	  .help = "nodes are spread round-robin; label topology.kubernetes.io/zone" },
 	{ .name = "labels", .type = ST_LABELS, .off = offsetof(T, labels),
 	  .help = "node labels (besides hostname, instance type and zone, which are set)" },
-	{ .name = "taints", .type = ST_CUSTOM, .off = offsetof(T, taints), .off_n = offsetof(T, ntaints),
+	{ .name = "taints", .type = ST_CUSTOM, .off = offsetof(T, taints),
+	  .off_n = offsetof(T, ntaints),
 	  .custom = read_taints, .what = "list of taints `key[=value]:Effect`",
 	  .help = "kubectl's form, e.g. `dedicated=infra:NoSchedule`" },
 	{ .name = "start_at", .type = ST_DURATION, .off = offsetof(T, start_at), .def = "0s",
@@ -1034,201 +1029,17 @@ static const struct schema_table group_table = {
 	.item_size = sizeof(struct node_group), .check = check_group,
 };
 
-/* ---- instance types ------------------------------------------------------------ */
-
-/* kube-reserved CPU of EKS nodeadm: 6 % of the first core, 1 % of the second,
- * 0.5 % of cores 3-4, 0.25 % above 4, each range in integer millicores
- * (reference section 8.1: cpuRanges {0,1000,2000,4000,total}, percentages
- * {600,100,50,25} / 10000). */
-static int64_t eks_reserved_cpu(int64_t total)
-{
-	static const int64_t bounds[] = { 0, 1000, 2000, 4000 };
-	static const int64_t pct[] = { 600, 100, 50, 25 };
-	int64_t r = 0;
-	size_t i;
-	for (i = 0; i < ARRAY_LEN(bounds); i++) {
-		int64_t hi = i + 1 < ARRAY_LEN(bounds) ? bounds[i + 1] : total;
-		if (total > bounds[i])
-			r += ((total < hi ? total : hi) - bounds[i]) * pct[i] / 10000;
-	}
-	return r;
-}
-
-void instance_type_defaults(struct instance_type *t)
-{
-	struct burstable *b = &t->burst;
-	int t2 = t->name && strncmp(t->name, "t2.", 3) == 0;
-
-	if (t->max_pods <= 0)
-		t->max_pods = 110; /* nodeadm's fallback for types it does not know */
-	if (t->cpu_speed <= 0)
-		t->cpu_speed = 1.0;
-	if (t->reserved_cpu < 0)
-		t->reserved_cpu = eks_reserved_cpu((int64_t)t->vcpu * 1000);
-	/* kube-reserved (11 x max_pods + 255) MiB plus the 100Mi hard eviction
-	 * threshold: allocatable = capacity - reserved. */
-	if (t->reserved_memory < 0)
-		t->reserved_memory = (11LL * t->max_pods + 255 + 100) * MiB;
-	if (!b->enabled)
-		return;
-	if (b->credits_per_hour < 0 && b->baseline >= 0)
-		b->credits_per_hour = b->baseline * t->vcpu * 60;
-	if (b->baseline < 0 && b->credits_per_hour >= 0)
-		b->baseline = t->vcpu > 0 ? b->credits_per_hour / t->vcpu / 60 : 0;
-	if (b->max_credits < 0)
-		b->max_credits = 24 * b->credits_per_hour; /* 24 h of earnings */
-	if ((int)b->mode < 0)
-		b->mode = t2 ? CREDIT_STANDARD : CREDIT_UNLIMITED;
-	if (b->initial_credits < 0)
-		b->initial_credits = t2 && b->mode == CREDIT_STANDARD ? 30.0 * t->vcpu : 0;
-	if (b->surplus_price_per_vcpu_hour < 0)
-		b->surplus_price_per_vcpu_hour = 0.05;
-}
-
-static int check_burstable(struct schema_ctx *c, void *obj, const struct ynode *map,
-			   const struct ynode *where)
-{
-	struct burstable *b = obj;
-	b->enabled = map != NULL;
-	if (b->enabled && b->baseline < 0 && b->credits_per_hour < 0)
-		return schema_fail(c, map, "missing required key \"credits_per_hour\" (or baseline)");
-	return 0;
-}
-
-static int check_type(struct schema_ctx *c, void *obj, const struct ynode *map,
-		      const struct ynode *where)
-{
-	struct instance_type *t = obj;
-	char v[32], what[128];
-
-	instance_type_defaults(t);
-	if (t->reserved_cpu >= (int64_t)t->vcpu * 1000) {
-		units_fmt_cpu(v, sizeof(v), (int64_t)t->vcpu * 1000);
-		snprintf(what, sizeof(what), "a CPU quantity below the capacity (%s)", v);
-		if (!ynode_get(ynode_get(map, "reserved"), "cpu"))
-			return schema_fail(c, where, "expected %s, got the derived %lldm", what,
-					   (long long)t->reserved_cpu);
-		return expect_at(c, map, where, "reserved", "cpu", what);
-	}
-	if (t->reserved_memory >= t->memory) {
-		units_fmt_memory(v, sizeof(v), t->memory);
-		snprintf(what, sizeof(what), "a memory quantity below the capacity (%s)", v);
-		if (!ynode_get(ynode_get(map, "reserved"), "memory"))
-			return schema_fail(c, where,
-					   "reserved memory (11 x max_pods + 355 MiB = %lld MiB) "
-					   "leaves no allocatable memory of %s",
-					   (long long)(t->reserved_memory / MiB), v);
-		return expect_at(c, map, where, "reserved", "memory", what);
-	}
-	return 0;
-}
-
-#define T struct instance_type
-static const struct schema_key reserved_keys[] = {
-	{ .name = "cpu", .type = ST_CPU, .off = offsetof(T, reserved_cpu), .flags = SF_ABSENT_NEG1,
-	  .defdoc = "EKS: 6 % of core 1, 1 % of core 2, 0.5 % of cores 3-4, 0.25 % above",
-	  .help = "kube-reserved + system-reserved CPU" },
-	{ .name = "memory", .type = ST_MEMORY, .off = offsetof(T, reserved_memory),
-	  .flags = SF_ABSENT_NEG1, .defdoc = "EKS: (11 x max_pods + 255) Mi + 100Mi eviction",
-	  .help = "kube-reserved + eviction threshold" },
-};
-#undef T
-#define T struct burstable
-static const struct schema_key burstable_keys[] = {
-	{ .name = "baseline", .type = ST_NUMBER, .off = offsetof(T, baseline),
-	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = 1,
-	  .defdoc = "credits_per_hour / vcpu / 60", .help = "fraction of each vCPU sustainable without credits" },
-	{ .name = "credits_per_hour", .type = ST_NUMBER, .off = offsetof(T, credits_per_hour),
-	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = 1e6,
-	  .defdoc = "baseline x vcpu x 60", .help = "credits earned per hour (1 credit = 1 vCPU-minute)" },
-	{ .name = "max_credits", .type = ST_NUMBER, .off = offsetof(T, max_credits),
-	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = 1e8,
-	  .defdoc = "24 x credits_per_hour", .help = "cap of the earned balance" },
-	{ .name = "initial_credits", .type = ST_NUMBER, .off = offsetof(T, initial_credits),
-	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = 1e8,
-	  .defdoc = "30 x vcpu for t2 in standard mode, else 0", .help = "balance of a new node (launch credits)" },
-	{ .name = "mode", .type = ST_ENUM, .off = offsetof(T, mode), .flags = SF_ABSENT_NEG1,
-	  .names = credit_modes, .defdoc = "standard for t2, unlimited otherwise",
-	  .help = "standard: held to baseline when out of credits; unlimited: pays surplus" },
-	{ .name = "surplus_price_per_vcpu_hour", .type = ST_PRICE,
-	  .off = offsetof(T, surplus_price_per_vcpu_hour), .def = "0.05", .flags = SF_MAX,
-	  .max = 100, .help = "USD per vCPU-hour of surplus credits (unlimited mode)" },
-};
-#undef T
-static const struct schema_table reserved_table = {
-	.name = "reserved", .keys = reserved_keys, .nkeys = ARRAY_LEN(reserved_keys),
-	.doc = "Allocatable = capacity - reserved. Defaults follow EKS nodeadm (AL2023).",
-};
-static const struct schema_table burstable_table = {
-	.name = "burstable", .keys = burstable_keys, .nkeys = ARRAY_LEN(burstable_keys),
-	.check = check_burstable,
-	.doc = "CPU credits of T2/T3 instances; present means the type is burstable.",
-};
-
-#define T struct instance_type
-static const struct schema_key type_keys[] = {
-	{ .name = "name", .type = ST_NAME, .off = offsetof(T, name), .flags = SF_REQUIRED,
-	  .help = "e.g. t3.medium; a catalog type of the same name is overridden" },
-	{ .name = "vcpu", .type = ST_INT, .off = offsetof(T, vcpu),
-	  .flags = SF_REQUIRED | SF_MIN | SF_MAX, .min = 1, .max = 1024, .help = "vCPUs (cores)" },
-	{ .name = "memory", .type = ST_MEMORY, .off = offsetof(T, memory),
-	  .flags = SF_REQUIRED | SF_MIN | SF_MAX, .min = 64 * MiB, .max = 64 * 1024 * 1024 * MiB,
-	  .help = "capacity" },
-	{ .name = "price_per_hour", .type = ST_PRICE, .off = offsetof(T, price_per_hour),
-	  .flags = SF_REQUIRED | SF_MAX, .max = 10000, .help = "on-demand, USD" },
-	{ .name = "max_pods", .type = ST_INT, .off = offsetof(T, max_pods),
-	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 1, .max = LIM_NODES,
-	  .defdoc = "110 (kubelet's default)",
-	  .help = "EKS: ENIs x (IPv4 per ENI - 1) + 2" },
-	{ .name = "cpu_speed", .type = ST_NUMBER, .off = offsetof(T, cpu_speed), .def = "1",
-	  .flags = SF_MIN | SF_MIN_EXCL | SF_MAX, .min = 0, .max = 100,
-	  .help = "per-core speed relative to 1.0" },
-	{ .name = "reserved", .type = ST_MAP, .off = 0, .sub = &reserved_table,
-	  .help = "capacity kept from pods" },
-	{ .name = "burstable", .type = ST_MAP, .off = offsetof(T, burst), .sub = &burstable_table,
-	  .defdoc = "absent (not burstable)", .help = "CPU credits" },
-};
-#undef T
-static const struct schema_table type_table = {
-	.name = "instance type",
-	.doc = "In a scenario's `instance_types`, an item whose name is a catalog type overrides "
-	       "only the keys it gives (maps such as `burstable` key by key); other items add types.",
-	.keys = type_keys, .nkeys = ARRAY_LEN(type_keys),
-	.item_size = sizeof(struct instance_type), .check = check_type,
-};
-
-/* The list key used to read types (the catalog's and the merged ones). */
-static const struct schema_key types_key = {
-	.name = "instance_types", .type = ST_LIST, .off = offsetof(struct scenario, types),
-	.off_n = offsetof(struct scenario, ntypes), .flags = SF_MAX, .max = LIM_TYPES,
-	.sub = &type_table,
-	.help = "adds types, or overrides the given fields of the catalog type of the same name",
-};
-
-struct catalog_hdr {
-	const char *description;
-};
-static const struct schema_key catalog_keys[] = {
-	{ .name = "description", .type = ST_STRING, .off = offsetof(struct catalog_hdr, description),
-	  .help = "free text: region, sources, dates" },
-	{ .name = "instance_types", .type = ST_LIST, .flags = SF_DEFERRED | SF_REQUIRED | SF_NONEMPTY,
-	  .sub = &type_table, .help = "the types" },
-};
-static const struct schema_table catalog_table = {
-	.name = "instance catalog",
-	.doc = "A file `models/<name>.yaml` named by the scenario's `catalog`.",
-	.keys = catalog_keys, .nkeys = ARRAY_LEN(catalog_keys),
-};
-
 /* ---- cluster, scheduler, autoscaler, record ------------------------------------ */
 
 #define T struct cluster_cfg
 static const struct schema_key cluster_keys[] = {
 	{ .name = "control_plane_price_per_hour", .type = ST_PRICE,
-	  .off = offsetof(T, control_plane_price_per_hour), .def = "0", .flags = SF_MAX, .max = 1000,
+	  .off = offsetof(T, control_plane_price_per_hour), .def = "0", .flags = SF_MAX,
+	  .max = 1000,
 	  .help = "EKS: 0.10 (standard support)" },
 	{ .name = "load_balancer_price_per_hour", .type = ST_PRICE,
-	  .off = offsetof(T, load_balancer_price_per_hour), .def = "0", .flags = SF_MAX, .max = 1000,
+	  .off = offsetof(T, load_balancer_price_per_hour), .def = "0", .flags = SF_MAX,
+	  .max = 1000,
 	  .help = "e.g. an NLB: 0.0225" },
 };
 #undef T
@@ -1258,8 +1069,12 @@ static const struct schema_table cluster_table = {
 #define BA_DEF "1"
 /* Defaults: kube-scheduler's default_plugins.go (reference section 1.3). */
 static const struct schema_key weight_keys[] = {
-	WEIGHT(TaintToleration, TT),   WEIGHT(NodeAffinity, NA),      WEIGHT(NodeResourcesFit, RF),
-	WEIGHT(PodTopologySpread, TS), WEIGHT(InterPodAffinity, PA), WEIGHT(NodeResourcesBalancedAllocation, BA),
+	WEIGHT(TaintToleration, TT),
+	WEIGHT(NodeAffinity, NA),
+	WEIGHT(NodeResourcesFit, RF),
+	WEIGHT(PodTopologySpread, TS),
+	WEIGHT(InterPodAffinity, PA),
+	WEIGHT(NodeResourcesBalancedAllocation, BA),
 };
 static const struct schema_table weights_table = {
 	.name = "score weights", .keys = weight_keys, .nkeys = ARRAY_LEN(weight_keys),
@@ -1269,11 +1084,13 @@ static const struct schema_table weights_table = {
 
 #define T struct scheduler_cfg
 static const struct schema_key scheduler_keys[] = {
-	{ .name = "strategy", .type = ST_ENUM, .off = offsetof(T, strategy), .def = "least-allocated",
-	  .names = strategies, .help = "NodeResourcesFit scoring strategy" },
+	{ .name = "strategy", .type = ST_ENUM, .off = offsetof(T, strategy),
+	  .def = "least-allocated", .names = strategies,
+	  .help = "NodeResourcesFit scoring strategy" },
 	{ .name = "weights", .type = ST_MAP, .off = 0, .sub = &weights_table,
 	  .help = "per score plugin" },
-	{ .name = "default_spread", .type = ST_BOOL, .off = offsetof(T, default_spread), .def = "true",
+	{ .name = "default_spread", .type = ST_BOOL, .off = offsetof(T, default_spread),
+	  .def = "true",
 	  .help = "system default topology spread (hostname skew 3, zone skew 5, ScheduleAnyway) "
 		  "for pods without topology_spread" },
 };
@@ -1348,13 +1165,14 @@ static const struct schema_key scenario_keys[] = {
 	  .help = "instance catalog models/<catalog>.yaml" },
 	{ .name = "instance_types", .type = ST_LIST, .off = offsetof(T, types),
 	  .off_n = offsetof(T, ntypes), .flags = SF_DEFERRED | SF_MAX, .max = LIM_TYPES,
-	  .sub = &type_table, .help = "adds types, or overrides fields of catalog types" },
+	  .sub = &catalog_type_table, .help = "adds types, or overrides fields of catalog types" },
 	{ .name = "cluster", .type = ST_MAP, .off = offsetof(T, cluster), .sub = &cluster_table,
 	  .help = "fixed prices" },
 	{ .name = "node_groups", .type = ST_LIST, .off = offsetof(T, groups),
 	  .off_n = offsetof(T, ngroups), .flags = SF_REQUIRED | SF_NONEMPTY | SF_MAX,
 	  .max = LIM_GROUPS, .sub = &group_table, .help = "the nodes" },
-	{ .name = "scheduler", .type = ST_MAP, .off = offsetof(T, scheduler), .sub = &scheduler_table,
+	{ .name = "scheduler", .type = ST_MAP, .off = offsetof(T, scheduler),
+	  .sub = &scheduler_table,
 	  .help = "kube-scheduler settings" },
 	{ .name = "autoscaler", .type = ST_MAP, .off = offsetof(T, autoscaler),
 	  .sub = &autoscaler_table, .help = "cluster autoscaler settings" },
@@ -1362,7 +1180,8 @@ static const struct schema_key scenario_keys[] = {
 	  .off_n = offsetof(T, nworkloads), .flags = SF_MAX, .max = LIM_WORKLOADS,
 	  .sub = &workload_table, .help = "the pods" },
 	{ .name = "traffic", .type = ST_LIST, .off = offsetof(T, traffic),
-	  .off_n = offsetof(T, ntraffic), .flags = SF_MAX, .max = LIM_TRAFFIC, .sub = &traffic_table,
+	  .off_n = offsetof(T, ntraffic), .flags = SF_MAX, .max = LIM_TRAFFIC,
+	  .sub = &traffic_table,
 	  .help = "request streams" },
 	{ .name = "record", .type = ST_MAP, .off = offsetof(T, record), .sub = &record_table,
 	  .help = "what the results database keeps" },
@@ -1373,153 +1192,6 @@ static const struct schema_table scenario_table = {
 	.doc = "The top level of a scenario file.",
 	.keys = scenario_keys, .nkeys = ARRAY_LEN(scenario_keys), .check = check_root,
 };
-
-/* ---- catalog: load and merge --------------------------------------------------- */
-
-static int is_map_named(const struct ynode *n)
-{
-	const struct ynode *nm = ynode_get(n, "name");
-	return n && n->kind == YN_MAP && nm && nm->kind == YN_SCALAR;
-}
-
-/* A map with b's keys over a's; maps under the same key merge too. */
-static struct ynode *merge_maps(struct ydoc *d, const struct ynode *a, const struct ynode *b)
-{
-	struct ynode *m = arena_alloc(&d->arena, sizeof(*m));
-	size_t i, n = 0;
-
-	*m = *a;
-	m->keys = arena_alloc(&d->arena, (a->n + b->n) * sizeof(*m->keys));
-	m->vals = arena_alloc(&d->arena, (a->n + b->n) * sizeof(*m->vals));
-	for (i = 0; i < a->n; i++) {
-		struct ynode *over = ynode_get(b, a->keys[i]->str);
-		m->keys[n] = a->keys[i];
-		if (over && over->kind == YN_MAP && a->vals[i]->kind == YN_MAP)
-			m->vals[n++] = merge_maps(d, a->vals[i], over);
-		else
-			m->vals[n++] = over ? over : a->vals[i];
-	}
-	for (i = 0; i < b->n; i++) {
-		if (!ynode_get(a, b->keys[i]->str)) {
-			m->keys[n] = b->keys[i];
-			m->vals[n++] = b->vals[i];
-		}
-	}
-	m->n = n;
-	return m;
-}
-
-/* The catalog's items with the scenario's merged in (nodes in d). */
-static int merge_types(struct schema_ctx *c, struct ydoc *d, const struct ynode *cat,
-		       const struct ynode *scen, struct ynode **out)
-{
-	struct ynode *seq = arena_alloc(&d->arena, sizeof(*seq));
-	size_t i, j, cap = cat->n + (scen ? scen->n : 0);
-
-	*seq = *cat;
-	seq->vals = arena_alloc(&d->arena, (cap ? cap : 1) * sizeof(*seq->vals));
-	memcpy(seq->vals, cat->vals, cat->n * sizeof(*seq->vals));
-	seq->n = cat->n;
-	for (i = 0; scen && i < scen->n; i++) {
-		const struct ynode *item = scen->vals[i];
-		const char *nm = is_map_named(item) ? ynode_get(item, "name")->str : NULL;
-		for (j = 0; nm && j < i; j++) {
-			const struct ynode *prev = scen->vals[j];
-			if (is_map_named(prev) && !strcmp(ynode_get(prev, "name")->str, nm)) {
-				size_t old = schema_push_key(c, "instance_types");
-				int rc;
-				schema_push_item(c, nm);
-				rc = schema_expect_key(c, item, item, "name",
-						       "a name unique within instance_types");
-				schema_pop(c, old);
-				return rc;
-			}
-		}
-		for (j = 0; nm && j < cat->n; j++) {
-			if (is_map_named(seq->vals[j]) && !strcmp(ynode_get(seq->vals[j], "name")->str, nm))
-				break;
-		}
-		if (nm && j < cat->n)
-			seq->vals[j] = merge_maps(d, seq->vals[j], item);
-		else
-			seq->vals[seq->n++] = (struct ynode *)item;
-	}
-	*out = seq;
-	return 0;
-}
-
-/* Reads a catalog document, merged with a scenario's instance_types (or
- * NULL), into sc->types. */
-static int read_types(struct schema_ctx *c, struct ydoc *cat, const struct ynode *scen,
-		      struct scenario *sc)
-{
-	const struct ynode *root = ydoc_root(cat), *seq;
-	struct catalog_hdr hdr;
-	struct ynode *merged;
-	size_t saved = c->pathlen;
-	char path[sizeof(c->path)];
-	int rc;
-
-	memcpy(path, c->path, sizeof(path));
-	schema_pop(c, 0); /* catalog errors have their own path */
-	if (!root || root->kind != YN_MAP) {
-		struct ynode top = { .kind = YN_SCALAR, .mark = { cat->file, 1, 1 }, .str = "" };
-		rc = schema_expect(c, root ? root : &top, "a map with instance_types");
-	} else if ((rc = schema_read(c, &catalog_table, root, &hdr, root)) == 0) {
-		seq = ynode_get(root, "instance_types");
-		if (!seq || ynode_is_null(seq))
-			rc = schema_fail(c, root, "missing required key \"instance_types\"");
-		else if (seq->kind != YN_SEQ)
-			rc = schema_expect_key(c, root, root, "instance_types", "a list of instance types");
-		else if (!(rc = merge_types(c, cat, seq, scen && scen->kind == YN_SEQ ? scen : NULL,
-					    &merged))) {
-			schema_push_key(c, "instance_types");
-			rc = schema_read_key(c, &types_key, merged, sc, root);
-		}
-	}
-	memcpy(c->path, path, sizeof(path));
-	c->pathlen = saved;
-	return rc;
-}
-
-int catalog_load(struct arena *a, const char *path, struct instance_type **types, int *ntypes,
-		 struct err *e)
-{
-	struct ydoc d;
-	struct schema_ctx c;
-	struct scenario tmp;
-	int rc;
-
-	if ((rc = ydoc_load_file(&d, path, e)))
-		return rc;
-	memset(&tmp, 0, sizeof(tmp));
-	schema_ctx_init(&c, a, &d, e, NULL);
-	rc = read_types(&c, &d, NULL, &tmp);
-	ydoc_release(&d);
-	if (rc)
-		return rc;
-	*types = tmp.types;
-	*ntypes = tmp.ntypes;
-	return 0;
-}
-
-/* "aws-us-east-1, gcp-x" from the *.yaml files of dir. */
-static void list_catalogs(const char *dir, char *buf, size_t cap)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	while (d && (de = readdir(d)) && len < cap) {
-		size_t n = strlen(de->d_name);
-		if (n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0 && de->d_name[0] != '.')
-			len += (size_t)snprintf(buf + len, cap - len, "%s%.*s", len ? ", " : "",
-						(int)(n - 5), de->d_name);
-	}
-	if (d)
-		closedir(d);
-}
 
 static int load_catalog(struct schema_ctx *c, struct loader *L, const struct ynode *root)
 {
@@ -1535,57 +1207,91 @@ static int load_catalog(struct schema_ctx *c, struct loader *L, const struct yno
 			fclose(f);
 			return ydoc_load_file(&L->catalog, path, c->e);
 		}
-		list_catalogs(L->models_dir, names, sizeof(names));
+		catalog_list(L->models_dir, names, sizeof(names));
 		snprintf(what, sizeof(what), "an instance catalog in %s (%s)", L->models_dir,
 			 names[0] ? names : "none there");
 		return schema_expect_key(c, root, root, "catalog", "%s", what);
 	}
-	return read_types(c, &L->catalog, ynode_get(root, "instance_types"), sc);
+	return catalog_read(c, &L->catalog, ynode_get(root, "instance_types"), &sc->types,
+			    &sc->ntypes);
 }
 
 /* ---- root checks ---------------------------------------------------------------- */
 
-static int resolve_groups(struct schema_ctx *c, const struct ynode *root)
+static int type_error(struct schema_ctx *c, const struct ynode *root, int i,
+		      const struct scenario *sc, const char *const *names)
 {
-	struct scenario *sc = c->user ? ((struct loader *)c->user)->sc : NULL;
-	const char **names = xcalloc((size_t)sc->ntypes + 1, sizeof(*names));
-	int i, j, rc = 0, nodes = 0;
+	const struct ynode *item = nth(root, "node_groups", i);
+	const struct ynode *at = ynode_get(item, "instance_type");
+	const char *best = schema_suggest(at->str, names, sc->ntypes);
+	size_t old = push_nth(c, "node_groups", item, i);
+	int rc;
 
-	for (j = 0; j < sc->ntypes; j++)
-		names[j] = sc->types[j].name;
+	schema_push_key(c, "instance_type");
+	if (best)
+		rc = schema_fail(c, at,
+				 "expected an instance type of catalog %s or instance_types, got "
+				 "\"%s\" (did you mean \"%s\"?)",
+				 sc->catalog, at->str, best);
+	else
+		rc = schema_expect(c, at, "an instance type of catalog %s or instance_types",
+				   sc->catalog);
+	schema_pop(c, old);
+	return rc;
+}
+
+static int nodes_error(struct schema_ctx *c, const struct ynode *root, int i, int nodes)
+{
+	const struct ynode *item = nth(root, "node_groups", i);
+	size_t old = push_nth(c, "node_groups", item, i);
+	int rc = schema_expect_key(c, item, item, ynode_get(item, "max") ? "max" : "count",
+				   "at most %d nodes over all node groups (this group brings the "
+				   "total to %d)",
+				   LIM_NODES, nodes);
+	schema_pop(c, old);
+	return rc;
+}
+
+/* Node group -> instance type, and the node limit. */
+static int resolve_groups(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
+{
+	const char **names = xcalloc((size_t)sc->ntypes + 1, sizeof(*names));
+	int i, rc = 0, nodes = 0;
+
+	for (i = 0; i < sc->ntypes; i++)
+		names[i] = sc->types[i].name;
 	for (i = 0; i < sc->ngroups && !rc; i++) {
 		struct node_group *g = &sc->groups[i];
-		const struct ynode *item = nth(root, "node_groups", i);
-		for (j = 0; j < sc->ntypes; j++)
-			if (strcmp(sc->types[j].name, g->instance_type_name) == 0)
-				g->type = &sc->types[j];
-		if (!g->type) {
-			const char *best = schema_suggest(g->instance_type_name, names, sc->ntypes);
-			const struct ynode *at = ynode_get(item, "instance_type");
-			size_t old = push_nth(c, "node_groups", item, i);
-			schema_push_key(c, "instance_type");
-			if (best)
-				rc = schema_fail(c, at,
-						 "expected an instance type of catalog %s or "
-						 "instance_types, got \"%s\" (did you mean \"%s\"?)",
-						 sc->catalog, at->str, best);
-			else
-				rc = schema_expect(c, at, "an instance type of catalog %s or instance_types",
-						   sc->catalog);
-			schema_pop(c, old);
-			break;
-		}
+		g->type = scenario_type(sc, g->instance_type_name);
 		nodes += g->max;
-		if (nodes > LIM_NODES) {
-			size_t old = push_nth(c, "node_groups", item, i);
-			rc = schema_expect_key(c, item, item, ynode_get(item, "max") ? "max" : "count",
-					       "at most %d nodes over all node groups (this group "
-					       "brings the total to %d)",
-					       LIM_NODES, nodes);
-			schema_pop(c, old);
-		}
+		if (!g->type)
+			rc = type_error(c, root, i, sc, names);
+		else if (nodes > LIM_NODES)
+			rc = nodes_error(c, root, i, nodes);
 	}
 	free(names);
+	return rc;
+}
+
+static int pods_error(struct schema_ctx *c, const struct ynode *root, const struct workload *w,
+		      int i, int64_t pods, int nodes)
+{
+	const struct ynode *item = nth(root, "workloads", i);
+	const char *key = w->hpa.enabled && w->hpa.max > w->replicas ? "hpa" : "replicas";
+	size_t old = push_nth(c, "workloads", item, i);
+	int rc;
+
+	if (w->kind == WL_DAEMONSET)
+		rc = schema_fail(c, item,
+				 "expected at most %d pods over all workloads, got %lld with this "
+				 "DaemonSet on %d nodes",
+				 LIM_PODS, (long long)pods, nodes);
+	else
+		rc = schema_expect_key(c, item, item, key,
+				       "at most %d pods over all workloads (this one brings the "
+				       "total to %lld)",
+				       LIM_PODS, (long long)pods);
+	schema_pop(c, old);
 	return rc;
 }
 
@@ -1600,28 +1306,29 @@ static int check_pods(struct schema_ctx *c, const struct ynode *root, struct sce
 		const struct workload *w = &sc->workloads[i];
 		int most = w->hpa.enabled && w->hpa.max > w->replicas ? w->hpa.max : w->replicas;
 		pods += w->kind == WL_DAEMONSET ? nodes : most;
-		if (pods > LIM_PODS) {
-			const struct ynode *item = nth(root, "workloads", i);
-			size_t old = push_nth(c, "workloads", item, i);
-			int rc;
-			if (w->kind == WL_DAEMONSET)
-				rc = schema_fail(c, item,
-						 "expected at most %d pods over all workloads, got "
-						 "%lld with this DaemonSet on %d nodes",
-						 LIM_PODS, (long long)pods, nodes);
-			else
-				rc = schema_expect_key(c, item, item,
-						       w->hpa.enabled && w->hpa.max > w->replicas
-							       ? "hpa"
-							       : "replicas",
-						       "at most %d pods over all workloads (this one "
-						       "brings the total to %lld)",
-						       LIM_PODS, (long long)pods);
-			schema_pop(c, old);
-			return rc;
-		}
+		if (pods > LIM_PODS)
+			return pods_error(c, root, w, i, pods, nodes);
 	}
 	return 0;
+}
+
+static int workload_error(struct schema_ctx *c, const struct ynode *root, int i,
+			  const char *const *names, int n)
+{
+	const struct ynode *item = nth(root, "traffic", i);
+	const struct ynode *at = ynode_get(item, "workload");
+	const char *best = schema_suggest(at->str, names, n);
+	size_t old = push_nth(c, "traffic", item, i);
+	int rc;
+
+	schema_push_key(c, "workload");
+	if (best)
+		rc = schema_fail(c, at, "expected the name of a workload, got \"%s\" (did you mean "
+				 "\"%s\"?)", at->str, best);
+	else
+		rc = schema_expect(c, at, "the name of a workload");
+	schema_pop(c, old);
+	return rc;
 }
 
 static int resolve_traffic(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
@@ -1634,21 +1341,8 @@ static int resolve_traffic(struct schema_ctx *c, const struct ynode *root, struc
 	for (i = 0; i < sc->ntraffic && !rc; i++) {
 		struct traffic *t = &sc->traffic[i];
 		t->workload = scenario_workload_index(sc, t->workload_name);
-		if (t->workload < 0) {
-			const struct ynode *item = nth(root, "traffic", i);
-			const struct ynode *at = ynode_get(item, "workload");
-			const char *best = schema_suggest(t->workload_name, names, sc->nworkloads);
-			size_t old = push_nth(c, "traffic", item, i);
-			schema_push_key(c, "workload");
-			if (best)
-				rc = schema_fail(c, at,
-						 "expected the name of a workload, got \"%s\" (did you "
-						 "mean \"%s\"?)",
-						 at->str, best);
-			else
-				rc = schema_expect(c, at, "the name of a workload");
-			schema_pop(c, old);
-		}
+		if (t->workload < 0)
+			rc = workload_error(c, root, i, names, sc->nworkloads);
 	}
 	free(names);
 	return rc;
@@ -1681,7 +1375,8 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 		units_fmt_duration(d, sizeof(d), sc->duration);
 		units_fmt_duration(m, sizeof(m), sc->duration / LIM_SAMPLES);
 		return schema_expect_key(c, map, where, "sample_interval",
-					 "a duration of at least %s (at most 10000000 samples in %s)",
+					 "a duration of at least %s (at most 10000000 samples "
+					 "in %s)",
 					 m, d);
 	}
 	{
@@ -1692,7 +1387,7 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 	}
 	if ((rc = load_catalog(c, L, map)))
 		return rc;
-	if ((rc = resolve_groups(c, map)) || (rc = check_pods(c, map, sc)) ||
+	if ((rc = resolve_groups(c, map, sc)) || (rc = check_pods(c, map, sc)) ||
 	    (rc = resolve_traffic(c, map, sc)))
 		return rc;
 	hash_scenario(L);
@@ -1730,12 +1425,14 @@ int scenario_from_doc(struct scenario *sc, struct ydoc *doc, const char *models_
 	arena_init(&L.scratch.arena);
 	schema_ctx_init(&c, &sc->arena, &L.scratch, e, &L);
 	if (!root) {
-		rc = err_set(e, ERR_INPUT, "%s:1:1: expected a map of scenario keys, got an empty file",
+		rc = err_set(e, ERR_INPUT,
+			     "%s:1:1: expected a map of scenario keys, got an empty file",
 			     doc->file);
 	} else if (doc->nroots > 1) {
 		rc = schema_fail(&c, doc->roots[1], "expected one YAML document, got a second one");
 	} else if (root->kind != YN_MAP) {
-		rc = schema_expect(&c, root, "a map of scenario keys (name, duration, node_groups, ...)");
+		rc = schema_expect(&c, root,
+				   "a map of scenario keys (name, duration, node_groups, ...)");
 	} else {
 		rc = schema_read(&c, &scenario_table, root, sc, root);
 	}
@@ -1808,7 +1505,8 @@ int override_parse(const char *arg, struct override *o, struct err *e)
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg)
 		return err_set(e, ERR_INPUT,
-			       "--set: expected PATH=VALUE like workloads.web.replicas=3, got \"%s\"",
+			       "--set: expected PATH=VALUE like workloads.web.replicas=3, "
+			       "got \"%s\"",
 			       arg);
 	o->path = arg;
 	o->pathlen = (int)(eq - arg);
@@ -1930,7 +1628,7 @@ int scenario_schema_markdown(FILE *out)
 	fputs(doc_intro, out);
 	schema_markdown(out, &scenario_table);
 	fputs("## Instance catalogs\n\n", out);
-	schema_markdown(out, &catalog_table);
+	schema_markdown(out, &catalog_file_table);
 	fputs("## Sweep files\n\n"
 	      "Point p of a sweep takes value (p / stride) mod n of each parameter, the "
 	      "last parameter varying fastest; run r is point r / replications with seed "

@@ -39,8 +39,10 @@ static size_t push(struct schema_ctx *c, const char *pre, const char *s, const c
 {
 	size_t old = c->pathlen;
 	int n = snprintf(c->path + old, sizeof(c->path) - old, "%s%s%s", pre, s, post);
-	if (n > 0)
-		c->pathlen = old + (size_t)n < sizeof(c->path) ? old + (size_t)n : sizeof(c->path) - 1;
+	if (n > 0 && old + (size_t)n < sizeof(c->path))
+		c->pathlen = old + (size_t)n;
+	else if (n > 0)
+		c->pathlen = sizeof(c->path) - 1;
 	return old;
 }
 
@@ -138,6 +140,20 @@ int schema_expect_key(struct schema_ctx *c, const struct ynode *map, const struc
 		rc = schema_fail(c, map ? map : where, "expected %s", what);
 	}
 	va_end(ap);
+	schema_pop(c, old);
+	return rc;
+}
+
+int schema_expect_at(struct schema_ctx *c, const struct ynode *map, const struct ynode *where,
+		     const char *key1, const char *key2, const char *what)
+{
+	const struct ynode *sub = ynode_get(map, key1);
+	size_t old;
+	int rc;
+	if (!key2)
+		return schema_expect_key(c, map, where, key1, "%s", what);
+	old = schema_push_key(c, key1);
+	rc = schema_expect_key(c, sub, sub ? sub : (map ? map : where), key2, "%s", what);
 	schema_pop(c, old);
 	return rc;
 }
@@ -489,7 +505,8 @@ static int read_labels(struct schema_ctx *c, const struct schema_key *k, const s
 		if (!schema_label_key_ok(key->str))
 			return schema_expect(c, key, "a label key like app or example.com/tier");
 		old = schema_push_key(c, key->str);
-		if (val->kind != YN_SCALAR || !schema_label_value_ok(ynode_is_null(val) ? "" : val->str))
+		if (val->kind != YN_SCALAR ||
+		    !schema_label_value_ok(ynode_is_null(val) ? "" : val->str))
 			rc = schema_expect(c, val,
 					   "a label value of at most 63 letters, digits, '-', '_' "
 					   "or '.'");
@@ -621,7 +638,8 @@ static void variant_names(const struct schema_variant *v, char *buf, size_t cap)
 	int i;
 	buf[0] = '\0';
 	for (i = 0; i < v->ncases && len < cap; i++)
-		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", v->cases[i].name);
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "",
+					v->cases[i].name);
 }
 
 static int read_variant(struct schema_ctx *c, const struct schema_key *k, const struct ynode *n,
@@ -738,7 +756,8 @@ static int unknown_key(struct schema_ctx *c, const struct schema_table *t, const
 		cands[n++] = extra;
 	best = schema_suggest(key->str, cands, n);
 	if (best)
-		return schema_fail(c, key, "unknown key \"%s\" (did you mean \"%s\"?)", key->str, best);
+		return schema_fail(c, key, "unknown key \"%s\" (did you mean \"%s\"?)", key->str,
+				   best);
 	list[0] = '\0';
 	for (i = 0; i < n && len < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
@@ -919,8 +938,8 @@ static void doc_range(const struct schema_key *k, char *buf, size_t cap)
 	if (k->type == ST_LIST || k->type == ST_STRINGS) {
 		fmt_bound(k, k->max, hi, sizeof(hi));
 		if (k->flags & SF_MAX)
-			snprintf(buf, cap, "%s%s items", (k->flags & SF_NONEMPTY) ? "1 to " : "at most ",
-				 hi);
+			snprintf(buf, cap, "%s%s items",
+				 (k->flags & SF_NONEMPTY) ? "1 to " : "at most ", hi);
 		else
 			snprintf(buf, cap, "%s", (k->flags & SF_NONEMPTY) ? "at least 1 item" : "");
 		return;

@@ -146,6 +146,9 @@ int schema_expect(struct schema_ctx *c, const struct ynode *n, const char *fmt, 
 /* Same for key `key` of map (its value's mark; where's when absent). */
 int schema_expect_key(struct schema_ctx *c, const struct ynode *map, const struct ynode *where,
 		      const char *key, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Same for map.key1.key2 (key2 may be NULL): for cross-field rules. */
+int schema_expect_at(struct schema_ctx *c, const struct ynode *map, const struct ynode *where,
+		     const char *key1, const char *key2, const char *what);
 /* "FILE:L:C: PATH: MESSAGE" at node n. */
 int schema_fail(struct schema_ctx *c, const struct ynode *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -80,7 +80,8 @@ static int check_sweep(struct schema_ctx *c, void *obj, const struct ynode *map,
 	if (!f) {
 		int saved = errno;
 		return schema_expect_key(c, map, where, "scenario",
-					 "a readable scenario file, relative to the sweep file (%s: %s)",
+					 "a readable scenario file, relative to the sweep file "
+					 "(%s: %s)",
 					 s->scenario_path, strerror(saved));
 	}
 	fclose(f);
@@ -98,8 +99,8 @@ static int read_scenario_path(struct schema_ctx *c, const struct ynode *n, void 
 	if (n->str[0] == '/' || !slash)
 		s->scenario_path = arena_strdup(c->arena, n->str);
 	else
-		s->scenario_path = arena_printf(c->arena, "%.*s/%s", (int)(slash - s->file), s->file,
-						n->str);
+		s->scenario_path = arena_printf(c->arena, "%.*s/%s", (int)(slash - s->file),
+						s->file, n->str);
 	return 0;
 }
 
@@ -140,8 +141,10 @@ int sweep_load(struct sweep *s, const char *path, struct err *e)
 	root = ydoc_root(&s->doc);
 	schema_ctx_init(&c, &s->doc.arena, &s->doc, e, NULL);
 	if (!root)
-		rc = err_set(e, ERR_INPUT, "%s:1:1: expected a map with scenario and parameters, got "
-			     "an empty file", path);
+		rc = err_set(e, ERR_INPUT,
+			     "%s:1:1: expected a map with scenario and parameters, got an empty "
+			     "file",
+			     path);
 	else if (root->kind != YN_MAP)
 		rc = schema_expect(&c, root, "a map with scenario and parameters");
 	else

@@ -189,8 +189,9 @@ static int add_child(struct builder *b, struct ynode *n)
 	if (f->keys.n == f->vals.n) {
 		const struct ynode *prev;
 		if (n->kind != YN_SCALAR)
-			return err_set(b->e, ERR_INPUT, "%s:%d:%d: expected a scalar map key, got %s",
-				       n->mark.file, n->mark.line, n->mark.col, kind_name(n->kind));
+			return err_set(b->e, ERR_INPUT,
+				       "%s:%d:%d: expected a scalar map key, got %s", n->mark.file,
+				       n->mark.line, n->mark.col, kind_name(n->kind));
 		prev = set_add(b, f->node, n);
 		if (prev)
 			return err_set(b->e, ERR_INPUT,
@@ -342,7 +343,8 @@ int ydoc_load_string(struct ydoc *d, const char *name, const char *text, size_t 
 	arena_init(&d->arena);
 	d->file = arena_strdup(&d->arena, name);
 	if (len > YDOC_MAX_BYTES) {
-		err_set(e, ERR_INPUT, "%s: file too large: more than %u bytes", name, YDOC_MAX_BYTES);
+		err_set(e, ERR_INPUT, "%s: file too large: more than %u bytes", name,
+			YDOC_MAX_BYTES);
 		ydoc_release(d);
 		return ERR_INPUT;
 	}
@@ -637,9 +639,11 @@ static int no_such_item(const struct ynode *seq, const char *shown, const char *
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
 					nm ? nm : "(unnamed)");
 	}
-	return err_set(e, ERR_INPUT, "%s:%d:%d: %s: expected the name of an item of %s (%s), got \"%s\"",
-		       value->mark.file, value->mark.line, value->mark.col, shown[0] ? shown : "(top)",
-		       shown[0] ? shown : "the document", seq->n ? names : "none exist", name);
+	return err_set(e, ERR_INPUT,
+		       "%s:%d:%d: %s: expected the name of an item of %s (%s), got \"%s\"",
+		       value->mark.file, value->mark.line, value->mark.col,
+		       shown[0] ? shown : "(top)", shown[0] ? shown : "the document",
+		       seq->n ? names : "none exist", name);
 }
 
 static int all_digits(const char *s, size_t n)
@@ -679,7 +683,8 @@ int ydoc_set_path(struct ydoc *d, const char *path, struct ynode *value, struct 
 			node = new_node(d, YN_MAP, node->mark);
 		if (node->kind == YN_SCALAR)
 			return err_set(e, ERR_INPUT,
-				       "%s:%d:%d: %s: expected a map or list to set \"%s\" in, got \"%s\"",
+				       "%s:%d:%d: %s: expected a map or list to set \"%s\" in, "
+				       "got \"%s\"",
 				       value->mark.file, value->mark.line, value->mark.col, shown,
 				       path, node->str);
 		node = copy_shallow(d, node);

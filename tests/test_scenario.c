@@ -453,11 +453,13 @@ static const struct bad bad_cases[] = {
 	{ WEB "    kind: StatefulSet\n",
 	  T ":6:11: workloads[web].kind: expected one of Deployment, DaemonSet, got "
 	    "\"StatefulSet\"" },
-	{ HEAD "node_groups: abc\n", T ":3:14: node_groups: expected a list of node groups, got \"abc\"" },
+	{ HEAD "node_groups: abc\n",
+	  T ":3:14: node_groups: expected a list of node groups, got \"abc\"" },
 	{ HEAD "node_groups: []\n",
 	  T ":3:14: node_groups: expected a non-empty list of items, got an empty list" },
 	{ "- a\n- b\n",
-	  T ":1:1: expected a map of scenario keys (name, duration, node_groups, ...), got a list" },
+	  T ":1:1: expected a map of scenario keys (name, duration, node_groups, ...), got a "
+	    "list" },
 	{ HEAD GROUP "record: {scores: maybe}\n",
 	  T ":4:18: record.scores: expected true or false, got \"maybe\"" },
 	/* unknown and missing keys */
@@ -522,7 +524,8 @@ static const struct bad bad_cases[] = {
 	       "  - {name: b, instance_type: t3.medium, count: 1, max: 2001}\n",
 	  T ":5:56: node_groups[b].max: expected at most 5000 nodes over all node groups (this "
 	    "group brings the total to 5001), got \"2001\"" },
-	{ HEAD GROUP "workloads:\n  - {name: a, replicas: 100000}\n  - {name: b, replicas: 100000}\n",
+	{ HEAD GROUP "workloads:\n  - {name: a, replicas: 100000}\n"
+		     "  - {name: b, replicas: 100000}\n",
 	  T ":6:25: workloads[b].replicas: expected at most 150000 pods over all workloads (this "
 	    "one brings the total to 200000), got \"100000\"" },
 	/* cross-field rules */
@@ -636,8 +639,8 @@ static void test_hostile(void **state)
 	for (i = 1; i <= 9; i++) {
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "a%d: &a%d [", i, i);
 		for (j = 0; j < 10; j++)
-			len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s*a%d", j ? ", " : "",
-						i - 1);
+			len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s*a%d",
+						j ? ", " : "", i - 1);
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "]\n");
 	}
 	assert_int_equal(load_text(&sc, T, doc, &e), ERR_INPUT);
@@ -795,7 +798,8 @@ static void test_instance_type_defaults(void **state)
 	static const struct {
 		int vcpu;
 		int64_t cpu;
-	} cases[] = { { 1, 60 }, { 2, 70 }, { 3, 75 }, { 4, 80 }, { 8, 90 }, { 16, 110 }, { 48, 190 } };
+	} cases[] = { { 1, 60 },  { 2, 70 },   { 3, 75 },  { 4, 80 },
+		      { 8, 90 },  { 16, 110 }, { 48, 190 } };
 	struct instance_type t;
 	size_t i;
 	(void)state;

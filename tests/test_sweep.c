@@ -172,12 +172,14 @@ static void test_load_errors(void **state)
 			  ":2:1: unknown key \"replication\" (did you mean \"replications\"?)");
 	expect_load_error("c.yaml", "replications: 2\n", ":1:1: missing required key \"scenario\"");
 	expect_load_error("d.yaml", "scenario: x.yaml\nparameters:\n  seed: 3\n",
-			  ":3:9: parameters.seed: expected a non-empty list of values like [1, 2], got \"3\"");
+			  ":3:9: parameters.seed: expected a non-empty list of values like [1, 2], "
+			  "got \"3\"");
 	expect_load_error("e.yaml", "scenario: x.yaml\nparameters:\n  seed: []\n",
-			  ":3:9: parameters.seed: expected a non-empty list of values like [1, 2], got an "
-			  "empty list");
+			  ":3:9: parameters.seed: expected a non-empty list of values like [1, 2], "
+			  "got an empty list");
 	expect_load_error("f.yaml", "scenario: x.yaml\nparameters: [a]\n",
-			  ":2:13: parameters: expected a map of paths to lists of values, got a list");
+			  ":2:13: parameters: expected a map of paths to lists of values, got a "
+			  "list");
 	expect_load_error("g.yaml", "- a\n", ":1:1: expected a map with scenario and parameters, "
 					     "got a list");
 	{
@@ -194,8 +196,9 @@ static void test_load_errors(void **state)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 					"  p%d: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n", i);
 	expect_load_error("i.yaml", text,
-			  ":9:7: parameters.p6: expected fewer values: at most 1000000 points in a sweep (the "
-			  "product of the list lengths reaches 10000000 here), got a list");
+			  ":9:7: parameters.p6: expected fewer values: at most 1000000 points in a "
+			  "sweep (the product of the list lengths reaches 10000000 here), got a "
+			  "list");
 }
 
 int main(void)

@@ -65,7 +65,8 @@ static void test_cpu_errors(void **state)
 {
 	static const char *const bad[] = {
 		"", "abc", "-1", "-250m", "+1", "1.5.5", "1 ", " 1", "1x", "nan", "NaN", "inf",
-		"Infinity", "1mm", "1M", "1Ki", "0x10", "1,5", "m", ".", "1e", /* "1e" is 1 and junk */
+		"Infinity", "1mm", "1M", "1Ki", "0x10", "1,5", "m", ".",
+		"1e", /* 1 and junk */
 		"9223372036854775808m", /* int64 overflow */
 		"1e30",                 /* overflow */
 		"1.0000000000000000001", /* more digits than kept exactly */

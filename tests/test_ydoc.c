@@ -111,9 +111,11 @@ static void test_duplicate_and_complex_keys(void **state)
 	(void)state;
 	expect_error("a: 1\nb: 2\na: 3\n", "t.yaml:3:1: duplicate key \"a\" (first at line 1)");
 	/* The first error in document order: the inner duplicate comes first here... */
-	expect_error("a: {x: 1, x: 2}\na: 3\n", "t.yaml:1:11: duplicate key \"x\" (first at line 1)");
+	expect_error("a: {x: 1, x: 2}\na: 3\n",
+		     "t.yaml:1:11: duplicate key \"x\" (first at line 1)");
 	/* ...and the outer one here. */
-	expect_error("a: 1\na: {x: 1, x: 2}\n", "t.yaml:2:1: duplicate key \"a\" (first at line 1)");
+	expect_error("a: 1\na: {x: 1, x: 2}\n",
+		     "t.yaml:2:1: duplicate key \"a\" (first at line 1)");
 	expect_error("? [a, b]\n: 1\n", "t.yaml:1:3: expected a scalar map key, got a list");
 	expect_error("{a: 1}: 2\n", "t.yaml:1:1: expected a scalar map key, got a map");
 	/* Same key in two different maps is fine. */
@@ -159,8 +161,8 @@ static void test_billion_laughs(void **state)
 	for (i = 1; i <= 9; i++) {
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "a%d: &a%d [", i, i);
 		for (j = 0; j < 10; j++)
-			len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s*a%d", j ? ", " : "",
-						i - 1);
+			len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s*a%d",
+						j ? ", " : "", i - 1);
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "]\n");
 	}
 	assert_int_equal(load(&d, doc, &e), ERR_INPUT);
@@ -237,7 +239,8 @@ static void test_flow_round_trip(void **state)
 		"\"1\"",
 		"[a, b, [c, {d: e}]]",
 		"{cpu: 1, memory: 128Mi}",
-		"{a: \"x, y\", b: 'it''s', c: \"tab\\there\", d: \"quote\\\"q\", e: \"# not a comment\"}",
+		"{a: \"x, y\", b: 'it''s', c: \"tab\\there\", d: \"quote\\\"q\",\n"
+		" e: \"# not a comment\"}",
 		"{empty: [], none: {}, dash: -1, colon: \"a: b\", url: http://x/y}",
 		"\"\"",
 		"[\"\", ~, null]",
@@ -355,11 +358,11 @@ static void test_set_path(void **state)
 				    ->str,
 			    "db");
 	assert_int_equal(ydoc_set_path(&d, "traffic.0.workload", value(&d, "api"), &e), 0);
-	assert_string_equal(ynode_get(ynode_get(ydoc_root(&d), "traffic")->vals[0], "workload")->str,
-			    "api");
+	g = ynode_get(ydoc_root(&d), "traffic")->vals[0];
+	assert_string_equal(ynode_get(g, "workload")->str, "api");
 	/* A structured value replaces a whole subtree. */
-	assert_int_equal(ydoc_set_path(&d, "node_groups.sys", value(&d, "{name: sys, count: 7}"), &e),
-			 0);
+	assert_int_equal(
+		ydoc_set_path(&d, "node_groups.sys", value(&d, "{name: sys, count: 7}"), &e), 0);
 	g = ynode_find_named(ynode_get(ydoc_root(&d), "node_groups"), "sys");
 	assert_string_equal(ynode_get(g, "count")->str, "7");
 	assert_null(ynode_get(g, "limits"));
