@@ -306,7 +306,7 @@ int catalog_read(struct schema_ctx *c, struct ydoc *cat, const struct ynode *sce
 	struct type_list list = { NULL, 0 };
 	const struct ynode *root = ydoc_root(cat), *seq;
 	struct catalog_hdr hdr;
-	struct ynode *merged;
+	struct ynode *merged = NULL;
 	size_t saved = c->pathlen;
 	char path[sizeof(c->path)];
 	int rc;

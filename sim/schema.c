@@ -66,6 +66,8 @@ void schema_pop(struct schema_ctx *c, size_t len)
 }
 
 static int fail_v(struct schema_ctx *c, const struct ynode *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static int fail_v(struct schema_ctx *c, const struct ynode *n, const char *fmt, va_list ap)
 {
 	char msg[800];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -105,6 +107,8 @@ static void got_text(const struct ynode *n, char *buf, size_t cap)
 			buf[i] = '?';
 }
 
+static int expect_v(struct schema_ctx *c, const struct ynode *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 static int expect_v(struct schema_ctx *c, const struct ynode *n, const char *fmt, va_list ap)
 {
 	char what[512], got[100];

@@ -655,6 +655,22 @@ static int all_digits(const char *s, size_t n)
 	return n > 0 && n < 10;
 }
 
+/* Appends a, b, c to the string in buf, truncating at cap (no snprintf:
+ * truncation is intended, and -Wformat-truncation would object). */
+static void append3(char *buf, size_t cap, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t len = strlen(buf), i;
+	for (i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]);
+		if (n > cap - 1 - len)
+			n = cap - 1 - len;
+		memcpy(buf + len, parts[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
+}
+
 int ydoc_set_path(struct ydoc *d, const char *path, struct ynode *value, struct err *e)
 {
 	struct seg segs[MAX_SEGS];
@@ -694,13 +710,13 @@ int ydoc_set_path(struct ydoc *d, const char *path, struct ynode *value, struct 
 		if (node->kind == YN_SEQ) {
 			if (k < 0 && all_digits(seg, strlen(seg)) && (size_t)atol(seg) < node->n)
 				k = atol(seg);
-			snprintf(shown + len, sizeof(shown) - len, "[%s]", seg);
+			append3(shown, sizeof(shown), "[", seg, "]");
 			if (k < 0) {
 				shown[len] = '\0';
 				return no_such_item(node, shown, seg, value, e);
 			}
 		} else {
-			snprintf(shown + len, sizeof(shown) - len, "%s%s", len ? "." : "", seg);
+			append3(shown, sizeof(shown), len ? "." : "", seg, "");
 			if (k < 0) {
 				k = (long)node->n++;
 				node->keys[k] = new_node(d, YN_SCALAR, value->mark);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paths.h"
 #include "scenario.h"
 #include "sha256.h"
 #include "ydoc.h"
@@ -883,6 +884,20 @@ static void test_qos(void **state)
 	assert_string_equal(score_plugin_name(PLUGIN_TAINT_TOLERATION), "TaintToleration");
 }
 
+static void test_paths(void **state)
+{
+	(void)state;
+	/* The environment wins; else the source tree (which exists here). */
+	setenv("CLUSTERSIM_MODELS", "/x/models", 1);
+	setenv("CLUSTERSIM_PLOT_SCRIPTS", "/x/plot", 1);
+	assert_string_equal(paths_models_dir(), "/x/models");
+	assert_string_equal(paths_plot_dir(), "/x/plot");
+	unsetenv("CLUSTERSIM_MODELS");
+	unsetenv("CLUSTERSIM_PLOT_SCRIPTS");
+	assert_string_equal(paths_models_dir(), CLUSTERSIM_SOURCE_DIR "/models");
+	assert_non_null(strstr(paths_plot_dir(), "/scripts/plot"));
+}
+
 /* ---- docs ------------------------------------------------------------------------------ */
 
 static void test_docs_up_to_date(void **state)
@@ -924,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_catalog),
 		cmocka_unit_test(test_instance_type_defaults),
 		cmocka_unit_test(test_qos),
+		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_docs_up_to_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

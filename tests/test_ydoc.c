@@ -239,8 +239,8 @@ static void test_flow_round_trip(void **state)
 		"\"1\"",
 		"[a, b, [c, {d: e}]]",
 		"{cpu: 1, memory: 128Mi}",
-		"{a: \"x, y\", b: 'it''s', c: \"tab\\there\", d: \"quote\\\"q\",\n"
-		" e: \"# not a comment\"}",
+		("{a: \"x, y\", b: 'it''s', c: \"tab\\there\", d: \"quote\\\"q\",\n"
+		 " e: \"# not a comment\"}"),
 		"{empty: [], none: {}, dash: -1, colon: \"a: b\", url: http://x/y}",
 		"\"\"",
 		"[\"\", ~, null]",
