@@ -1,0 +1,48 @@
+# common.gp -- terminal, colours and axes shared by the clustersim chart
+# scripts; each chart script loads it from its own folder:
+#   _d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
+#   load _d[1:_i] . "common.gp"
+#
+# Reads (all optional): outfile (default chart.png), term ("pngcairo" or
+# "svg"; default from outfile's extension), title, and for time charts tmax
+# (s), tdiv (s per axis unit) and tunit (its name).
+# Defines: the terminal (1280x720), tab10 line colours 1-10, a light grid,
+# and the string `time_axis`, which a time chart evaluates after a `stats`
+# of column 1 to set the x axis: hours for runs over 2 h, minutes over
+# 2 min, else seconds (unless tdiv/tunit are given).
+
+if (!exists("outfile")) outfile = "chart.png"
+if (!exists("term")) term = (strlen(outfile) > 4 && outfile[strlen(outfile)-3:] eq "svg") ? "svg" : "pngcairo"
+if (term eq "svg") {
+	set terminal svg size 1280,720 font "Sans,14" noenhanced background rgb "white"
+} else {
+	set terminal pngcairo size 1280,720 font "Sans,12" noenhanced background rgb "white"
+}
+set output outfile
+set encoding utf8
+
+# tab10: ten colours that stay apart for most colour vision, as in dashboards.
+set linetype 1 lc rgb "#1f77b4" lw 2 pt 7
+set linetype 2 lc rgb "#ff7f0e" lw 2 pt 7
+set linetype 3 lc rgb "#2ca02c" lw 2 pt 7
+set linetype 4 lc rgb "#d62728" lw 2 pt 7
+set linetype 5 lc rgb "#9467bd" lw 2 pt 7
+set linetype 6 lc rgb "#8c564b" lw 2 pt 7
+set linetype 7 lc rgb "#e377c2" lw 2 pt 7
+set linetype 8 lc rgb "#7f7f7f" lw 2 pt 7
+set linetype 9 lc rgb "#bcbd22" lw 2 pt 7
+set linetype 10 lc rgb "#17becf" lw 2 pt 7
+set linetype cycle 10
+
+set border 3 lw 1
+set tics nomirror out
+set grid xtics ytics lc rgb "#dddddd" lw 1 dt solid
+set title font ",16"
+# Legends go right of the plot, where they cannot cover data.
+set key outside right top vertical Left reverse samplen 3 spacing 1.15
+set rmargin at screen 0.78
+
+time_axis = 'if (!exists("tmax")) { tmax = STATS_max }; ' . \
+	'if (!exists("tdiv")) { tdiv = (tmax > 7200) ? 3600 : ((tmax > 120) ? 60 : 1) }; ' . \
+	'if (!exists("tunit")) { tunit = (tdiv == 3600) ? "h" : ((tdiv == 60) ? "min" : "s") }; ' . \
+	'set xrange [0:tmax / tdiv]; set xlabel sprintf("simulated time (%s)", tunit)'
