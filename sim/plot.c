@@ -116,6 +116,21 @@ void plot_vars_str(struct plot_vars *v, const char *name, const char *s)
 	vars_append(v, "'; ");
 }
 
+static int utf8_chars(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+void plot_vars_key(struct plot_vars *v, const char *label)
+{
+	int n = utf8_chars(label);
+	if (n > v->keychars)
+		v->keychars = n;
+}
+
 void plot_vars_release(struct plot_vars *v)
 {
 	free(v->text);
@@ -420,6 +435,8 @@ static int draw(struct ctx *c, const struct plot_chart_def *d, int64_t run_id,
 	if (d->scope == PLOT_RUN)
 		time_vars(&all, seconds);
 	vars_append(&all, data.text ? data.text : "");
+	if (data.keychars > 0)
+		plot_vars_num(&all, "keychars", data.keychars);
 	if (c->o->extra)
 		plot_vars_str(&all, "extra", c->o->extra);
 	rc = write_data(datapath, fd, d, script, all.text, body, len, e);

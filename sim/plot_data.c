@@ -67,6 +67,13 @@ static int node_blocks(const struct plot_src *src, const struct node_series *ns,
 				plot_put_label(out, node, " (", type, ")");
 			else
 				plot_put_str(out, node);
+			if (type) {
+				char *label = xasprintf("%s (%s)", node, type);
+				plot_vars_key(v, label);
+				free(label);
+			} else {
+				plot_vars_key(v, node);
+			}
 			fprintf(out, "%s%s\n", *ns->heads ? " " : "", ns->heads);
 		}
 		plot_put_num(out, t);
@@ -219,7 +226,8 @@ int plot_data_node_memory(const struct plot_src *src, FILE *out, struct plot_var
 /* One block per workload of service_samples: header `t_s "W h1" "W h2" ...`. */
 static int workload_blocks(const struct plot_src *src, const char *cols, int ncols,
 			   const char *where, const char *const *heads, const char *what,
-			   FILE *out, int first_block, int *nblocks, struct err *e)
+			   FILE *out, struct plot_vars *v, int first_block, int *nblocks,
+			   struct err *e)
 {
 	char *sql = xasprintf("SELECT workload, t, %s FROM service_samples WHERE run_id = ?1%s "
 			      "ORDER BY workload, t",
@@ -236,6 +244,7 @@ static int workload_blocks(const struct plot_src *src, const char *cols, int nco
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *w = plot_sql_text(st, 0);
 		if (!prev || strcmp(prev, w)) {
+			char *label;
 			free(prev);
 			prev = xstrdup(w);
 			plot_block_begin(out, ++block);
@@ -244,6 +253,9 @@ static int workload_blocks(const struct plot_src *src, const char *cols, int nco
 			for (int i = 0; i < ncols; i++) {
 				fputc(' ', out);
 				plot_put_label(out, w, " ", heads[i], "");
+				label = xasprintf("%s %s", w, heads[i]);
+				plot_vars_key(v, label);
+				free(label);
 			}
 			fputc('\n', out);
 		}
@@ -287,7 +299,7 @@ int plot_data_latency(const struct plot_src *src, FILE *out, struct plot_vars *v
 			     "WHERE run_id = ?1 AND p99_ms IS NOT NULL)",
 			     heads, "latency percentiles of the requests completed in each "
 			     "sample interval, ms (NaN: none completed)",
-			     out, 0, &n, e);
+			     out, v, 0, &n, e);
 	v->nseries = n;
 	plot_vars_num(v, "nworkloads", n);
 	slo_line(src, metrics, "slo_y", v);
@@ -336,8 +348,8 @@ static void group_block(FILE *out, int block, const char *group, struct change *
 	}
 }
 
-static int group_blocks(const struct plot_src *src, FILE *out, int first_block, int *nblocks,
-			struct err *e)
+static int group_blocks(const struct plot_src *src, FILE *out, struct plot_vars *v,
+			int first_block, int *nblocks, struct err *e)
 {
 	sqlite3_stmt *st;
 	struct change *c = NULL;
@@ -357,14 +369,17 @@ static int group_blocks(const struct plot_src *src, FILE *out, int first_block, 
 	sqlite3_bind_int64(st, 1, src->run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *g = plot_sql_text(st, 0);
-		double created = plot_sql_num(st, 1), ready = plot_sql_num(st, 2), del = plot_sql_num(st, 3);
+		double created = plot_sql_num(st, 1), ready = plot_sql_num(st, 2);
+		double del = plot_sql_num(st, 3);
 		int was_ready = !isnan(ready) && (isnan(del) || ready <= del);
 
-		if (prev && strcmp(prev, g)) {
-			group_block(out, block++, prev, c, n, tmax);
-			n = 0;
-		}
 		if (!prev || strcmp(prev, g)) {
+			char *label = xasprintf("%s nodes", g);
+			plot_vars_key(v, label);
+			free(label);
+			if (prev)
+				group_block(out, block++, prev, c, n, tmax);
+			n = 0;
 			free(prev);
 			prev = xstrdup(g);
 		}
@@ -390,10 +405,10 @@ int plot_data_autoscaling(const struct plot_src *src, FILE *out, struct plot_var
 	int nw = 0, ng = 0, rc;
 
 	rc = workload_blocks(src, "replicas, ready_replicas", 2, "", heads,
-			     "replicas wanted (Deployment spec, set by the HPA) and Ready", out, 0,
+			     "replicas wanted (Deployment spec, set by the HPA) and Ready", out, v, 0,
 			     &nw, e);
 	if (rc == 0)
-		rc = group_blocks(src, out, nw, &ng, e);
+		rc = group_blocks(src, out, v, nw, &ng, e);
 	v->nseries = nw + ng;
 	plot_vars_num(v, "nworkloads", nw);
 	plot_vars_num(v, "ngroups", ng);

@@ -32,13 +32,17 @@ struct sqlite3;
 struct plot_vars {
 	char *text; /* malloc'ed, NUL-terminated; NULL until the first append */
 	size_t len, cap;
-	int nseries; /* blocks written that hold a series; 0: nothing to draw */
+	int nseries;  /* blocks written that hold a series; 0: nothing to draw */
+	int keychars; /* longest legend entry in characters; plot.c passes it on
+		       * as keychars so the script makes room for the legend */
 };
 
 void plot_vars_num(struct plot_vars *v, const char *name, double x);
 /* Appends name='s' with s quoted for gnuplot (a ' doubled). */
 void plot_vars_str(struct plot_vars *v, const char *name, const char *s);
 void plot_vars_release(struct plot_vars *v);
+/* Notes a legend entry (UTF-8) for keychars. */
+void plot_vars_key(struct plot_vars *v, const char *label);
 
 /* What a data function reads. */
 struct plot_src {

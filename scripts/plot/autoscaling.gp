@@ -30,7 +30,7 @@ if (!exists("datafile")) datafile = "autoscaling.dat"
 if (!exists("title")) title = "replicas and nodes"
 if (!exists("nworkloads")) nworkloads = 0
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nblocks = STATS_blocks
 ngroups = nblocks - nworkloads
 eval time_axis
@@ -39,6 +39,9 @@ set offsets 0, 0, graph 0.1, 0
 set ytics autofreq
 set lmargin at screen 0.08
 
+# One legend width for both panels, so their plots line up.
+keytitle = "node group"
+eval key_layout
 set multiplot title title font ",16"
 if (nworkloads > 0) {
 	# Top panel: replicas. Its x axis labels are left to the bottom panel.
@@ -51,10 +54,10 @@ if (nworkloads > 0) {
 		unset xlabel
 	}
 	if (exists("extra")) { eval extra }
-	plot for [i=0:nworkloads-1] datafile index i using ($1/tdiv):2 with steps lt (i+1) \
-			lw 2.5 title columnheader(2), \
-		for [i=0:nworkloads-1] datafile index i using ($1/tdiv):3 with steps lt (i+1) \
-			lw 1.5 dt (8,5) title columnheader(3)
+	stats [*:*][*:*] datafile index 0:(nworkloads - 1) using 2 nooutput
+	if (STATS_max <= 12) { set ytics 1 } else { set ytics autofreq }
+	plot for [i=0:nworkloads-1] for [c=2:3] datafile index i using ($1/tdiv):c with steps \
+		lt (i+1) lw (c == 2 ? 2.5 : 1.5) dt 1 + 10 * (c == 3) title columnheader(c)
 	set format x "% g"
 	eval time_axis
 }
@@ -64,9 +67,11 @@ if (ngroups > 0) {
 	set ylabel "nodes"
 	set key title "node group"
 	if (exists("extra")) { eval extra }
-	plot for [i=nworkloads:nblocks-1] datafile index i using ($1/tdiv):2 with steps \
-			lt (i-nworkloads+1) lw 2.5 title columnheader(2), \
-		for [i=nworkloads:nblocks-1] datafile index i using ($1/tdiv):3 with steps \
-			lt (i-nworkloads+1) lw 1.5 dt (8,5) title columnheader(3)
+	# Colours go on from the workloads' so a group is not mistaken for one.
+	stats [*:*][*:*] datafile index nworkloads:(nblocks - 1) using 2 nooutput
+	if (STATS_max <= 12) { set ytics 1 } else { set ytics autofreq }
+	plot for [i=nworkloads:nblocks-1] for [c=2:3] datafile index i using ($1/tdiv):c \
+		with steps lt (i+1) lw (c == 2 ? 2.5 : 1.5) dt 1 + 10 * (c == 3) \
+		title columnheader(c)
 }
 unset multiplot

@@ -8,13 +8,14 @@
 # (s), tdiv (s per axis unit) and tunit (its name).
 # Defines: the terminal (1280x720), tab10 line colours 1-10, a light grid,
 # and the string `time_axis`, which a time chart evaluates after a `stats`
-# of column 1 to set the x axis: hours for runs over 2 h, minutes over
+# of column 1 to set the x axis (stats take [*:*][*:*] so that axis ranges
+# set before do not filter them): hours for runs over 2 h, minutes over
 # 2 min, else seconds (unless tdiv/tunit are given).
 
 if (!exists("outfile")) outfile = "chart.png"
 if (!exists("term")) term = (strlen(outfile) > 4 && outfile[strlen(outfile)-3:] eq "svg") ? "svg" : "pngcairo"
 if (term eq "svg") {
-	set terminal svg size 1280,720 font "Sans,14" noenhanced background rgb "white"
+	set terminal svg size 1280,720 font "Sans,12" fontscale 1.25 noenhanced background rgb "white"
 } else {
 	set terminal pngcairo size 1280,720 font "Sans,12" noenhanced background rgb "white"
 }
@@ -36,11 +37,24 @@ set linetype cycle 10
 
 set border 3 lw 1
 set tics nomirror out
-set grid xtics ytics lc rgb "#dddddd" lw 1 dt solid
+set style line 100 lc rgb "#e2e2e2" lw 1 dt solid
+set style line 101 lc rgb "#f2f2f2" lw 1 dt solid
+set grid xtics ytics ls 100, ls 101 back
+# Dash patterns: 11 for capacities and "ready" series, 12 for SLO lines.
+set dashtype 11 (14,9)
+set dashtype 12 (24,10)
 set title font ",16"
-# Legends go right of the plot, where they cannot cover data.
-set key outside right top vertical Left reverse samplen 3 spacing 1.15
-set rmargin at screen 0.78
+# Legends go right of the plot, where they cannot cover data. `key_layout`
+# (evaluated by each chart) sizes the plot to leave room for the longest
+# entry: keychars characters (passed by clustersim; default 26), or the
+# legend's title `keytitle` if longer. About 8.5 px a character at 1280 px.
+if (!exists("keychars")) keychars = 26
+key_layout = 'kc = (exists("keytitle") && strlen(keytitle) > keychars) ? strlen(keytitle) : keychars; ' . \
+	'key_left = 1 - (kc * 0.0066 + 0.055); ' . \
+	'key_left = (key_left < 0.55) ? 0.55 : ((key_left > 0.86) ? 0.86 : key_left); ' . \
+	'set rmargin at screen key_left - 0.015; ' . \
+	'set key at screen key_left, graph 1 left top vertical Left reverse samplen 3 spacing 1.15; ' . \
+	'if (exists("keytitle")) { set key title keytitle }'
 
 time_axis = 'if (!exists("tmax")) { tmax = STATS_max }; ' . \
 	'if (!exists("tdiv")) { tdiv = (tmax > 7200) ? 3600 : ((tmax > 120) ? 60 : 1) }; ' . \

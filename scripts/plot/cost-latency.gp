@@ -31,44 +31,72 @@
 # By hand:
 #   gnuplot -e "datafile='cost-latency.dat'; outfile='cl.png'; slo_y=200" scripts/plot/cost-latency.gp
 
+# The longest legend entry: "cheapest meeting SLOs".
+if (!exists("keychars")) keychars = 21
 _d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
 load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "cost-latency.dat"
 if (!exists("title")) title = "monthly cost against p99 latency"
 if (!exists("has_best")) has_best = 0
 
-stats datafile index 0 using 2 nooutput
-xlo = STATS_min; xhi = STATS_max
-stats datafile index 0 using 3 nooutput
+# Ranges by hand, to hold every error bar and SLO line (autoscaling does
+# not count error bars), with room on the left for the front's labels:
+# they go below-left of their points, where by definition of the front no
+# other point lies.
+stats [*:*][*:*] datafile index 0 using ($2 - $3) nooutput
+xlo = STATS_min
+stats [*:*][*:*] datafile index 0 using ($2 + $3) nooutput
+xhi = STATS_max
+stats [*:*][*:*] datafile index 0 using 3 nooutput
 xerr = STATS_max > 0
-stats datafile index 0 using ($4 - $5) nooutput
+stats [*:*][*:*] datafile index 0 using ($4 - $5) nooutput
 ylo = STATS_min
-stats datafile index 0 using ($4 + $5) nooutput
+stats [*:*][*:*] datafile index 0 using ($4 + $5) nooutput
 yhi = STATS_max
-stats datafile index 0 using 4 nooutput
-if (!exists("logx")) logx = (xlo > 0 && xhi / xlo > 20)
+stats [*:*][*:*] datafile index 0 using 2 nooutput
+if (!exists("logx")) logx = (STATS_min > 0 && STATS_max / STATS_min > 20)
+stats [*:*][*:*] datafile index 0 using 4 nooutput
 if (!exists("logy")) logy = (STATS_min > 0 && STATS_max / STATS_min > 20)
+if (exists("slo_x")) { xlo = (slo_x < xlo) ? slo_x : xlo; xhi = (slo_x > xhi) ? slo_x : xhi }
+if (exists("slo_y")) { ylo = (slo_y < ylo) ? slo_y : ylo; yhi = (slo_y > yhi) ? slo_y : yhi }
+# Costs and latencies are not negative: bars reaching below zero are cut.
+if (logx) { xlo = (xlo > 0) ? xlo : STATS_min / 2 } else { xlo = (xlo > 0) ? xlo : 0 }
+if (logy) { stats [*:*][*:*] datafile index 0 using 4 nooutput; ylo = (ylo > 0) ? ylo : STATS_min / 2 }
+if (!logy) { ylo = (ylo > 0) ? ylo : 0 }
+if (xhi <= xlo) { xhi = xlo + 1 }
+if (yhi <= ylo) { yhi = ylo + 1 }
 
 set title title font ",16"
 set xlabel "monthly cost (USD at 720 h per month)"
 set ylabel "p99 latency (ms)"
-set key title "mean of replications, 95 % CI"
-if (logx) { set logscale x 10; set mxtics 10 }
-if (logy) { set logscale y 10; set mytics 10 }
-# Error bars reaching below zero are cut at zero: latency is not negative.
-if (!logy && ylo < 0) set yrange [0:*]
-# Room on the right for the labels of the front's costliest points.
-set offsets graph 0.04, graph 0.22, graph 0.08, graph 0.08
+keytitle = "mean ± 95 % CI"
+eval key_layout
+if (logx) {
+	set logscale x 10
+	set mxtics 10
+	set xrange [xlo / (xhi / xlo) ** 0.3 : xhi * (xhi / xlo) ** 0.05]
+} else {
+	xmin = xlo - 0.3 * (xhi - xlo)
+	set xrange [(xmin > 0 ? xmin : 0) : xhi + 0.05 * (xhi - xlo)]
+}
+if (logy) {
+	set logscale y 10
+	set mytics 10
+	set yrange [ylo / (yhi / ylo) ** 0.06 : yhi * (yhi / ylo) ** 0.06]
+} else {
+	set yrange [(ylo == 0 ? 0 : ylo - 0.06 * (yhi - ylo)) : yhi + 0.06 * (yhi - ylo)]
+}
 set bars small
+set style textbox opaque fillcolor rgb "#40ffffff" noborder margins 2, 1
 if (exists("slo_y")) {
 	set arrow 1 from graph 0, first slo_y to graph 1, first slo_y nohead lc rgb "#d62728" \
-		dt (12,6) lw 2 front
+		dt 12 lw 2 front
 	set label 1 sprintf("SLO %s", exists("slo_y_label") ? slo_y_label : "") \
 		at graph 0.005, first slo_y offset 0, 0.7 tc rgb "#d62728" front
 }
 if (exists("slo_x")) {
 	set arrow 2 from first slo_x, graph 0 to first slo_x, graph 1 nohead lc rgb "#d62728" \
-		dt (12,6) lw 2 front
+		dt 12 lw 2 front
 	set label 2 sprintf("SLO %s", exists("slo_x_label") ? slo_x_label : "") \
 		at first slo_x, graph 0.99 offset 0.5, 0 tc rgb "#d62728" front
 }
@@ -77,9 +105,9 @@ if (exists("extra")) eval extra
 points = xerr ? "using 2:4:3:5 with xyerrorbars" : "using 2:4:5 with yerrorbars"
 best_plot = ""
 if (has_best) best_plot = ", datafile index 2 using 1:2 with points pt 6 ps 4 lw 3 " . \
-	"lc rgb '#2ca02c' title columnheader(2)"
+	"lc rgb '#2ca02c' title 'cheapest meeting SLOs'"
 
 plot datafile index 1 using 1:2 with lines lw 2.5 lc rgb "#ff7f0e" title columnheader(2), \
 	datafile index 0 @points pt 7 ps 1.4 lw 1.5 lc rgb "#1f77b4" title columnheader(2), \
-	datafile index 1 every ::1 using 1:2:3 with labels left offset char 1.2, 0.9 \
-		font ",11" tc rgb "#333333" notitle @best_plot
+	datafile index 1 every ::1 using 1:2:3 with labels right offset char -0.8, -0.9 boxed \
+		font ",11" tc rgb "#222222" notitle @best_plot

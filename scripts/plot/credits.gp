@@ -24,14 +24,15 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "credits.dat"
 if (!exists("title")) title = "CPU credit balance"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nnodes = STATS_blocks
 eval time_axis
 set title title font ",16"
 set ylabel "CPU credits (vCPU-minutes)"
 set yrange [0:*]
 set offsets 0, 0, graph 0.06, 0
-set key title "burstable node"
+keytitle = "burstable node"
+eval key_layout
 if (nnodes > 20) set key font ",9" spacing 1
 if (exists("extra")) eval extra
 

@@ -27,7 +27,7 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "events.dat"
 if (!exists("title")) title = "events"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nkinds = STATS_blocks
 eval time_axis
 set offsets graph 0.01, graph 0.01, 0, 0
@@ -35,8 +35,6 @@ set title title font ",16"
 # Row 1 at the top.
 set yrange [nkinds + 0.5:0.5]
 set ytics scale 0
-set grid noxtics ytics lc rgb "#dddddd" lw 1 dt solid
-set grid xtics
 set border 1
 set lmargin at screen 0.16
 set rmargin at screen 0.96

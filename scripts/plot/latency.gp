@@ -27,12 +27,13 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "latency.dat"
 if (!exists("title")) title = "request latency"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nworkloads = STATS_blocks
+style = (STATS_records / nworkloads <= 200) ? "linespoints pt 7 ps 0.6" : "lines"
 eval time_axis
-stats datafile using 2 nooutput
+stats [*:*][*:*] datafile using 2 nooutput
 lo = STATS_min
-stats datafile using 4 nooutput
+stats [*:*][*:*] datafile using 4 nooutput
 hi = STATS_max
 if (exists("slo_y")) { hi = (slo_y > hi) ? slo_y : hi }
 if (!exists("logy")) logy = (lo > 0 && hi / lo > 20)
@@ -42,19 +43,24 @@ if (logy) {
 	set logscale y 10
 	set yrange [lo / 1.5:hi * 1.5]
 	set mytics 10
-	set grid mytics lc rgb "#f0f0f0" lw 1 dt solid
+	set grid mytics
 } else {
 	set yrange [0:*]
 	set offsets 0, 0, graph 0.06, 0
 }
-set key title "workload percentile"
+keytitle = "workload percentile"
+if (exists("slo_y_label")) { keychars = (strlen(slo_y_label) + 4 > keychars) ? strlen(slo_y_label) + 4 : keychars }
+eval key_layout
 if (exists("extra")) eval extra
 
 slo_plot = ""
-if (exists("slo_y")) slo_plot = sprintf(", %g with lines lc rgb '#d62728' dt (12,6) lw 2 " . \
+if (exists("slo_y")) slo_plot = sprintf(", %g with lines lc rgb '#d62728' dt 12 lw 2 " . \
 	"title 'SLO %s'", slo_y, exists("slo_y_label") ? slo_y_label : "")
 
 # Per workload, its p99 (column 4, solid), p95 (3, dashed), p50 (2, dotted).
-plot for [i=0:nworkloads-1] for [c=4:2:-1] datafile index i using ($1/tdiv):c with lines \
-	lt (i+1) lw (c == 4 ? 2.5 : 1.8) dt 1 + (c < 4) + (c < 3) \
+# Sparse series (up to 200 samples) get small points too (`style` above),
+# so a value between two gaps (NaN) still shows; on dense ones points
+# would hide the dash patterns.
+plot for [i=0:nworkloads-1] for [c=4:2:-1] datafile index i using ($1/tdiv):c with @style \
+	lt (i+1) lw (c == 4 ? 2.5 : 2) dt 1 + (c < 4) + (c < 3) \
 	title columnheader(c) @slo_plot

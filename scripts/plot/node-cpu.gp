@@ -24,20 +24,23 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "node-cpu.dat"
 if (!exists("title")) title = "CPU used per node"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nnodes = STATS_blocks
 eval time_axis
 set title title font ",16"
 set ylabel "CPU (cores)"
 set yrange [0:*]
 set offsets 0, 0, graph 0.06, 0
-set key title "node"
+keytitle = "node"
+# "capacity (dashed)" is an entry too.
+keychars = (keychars < 17) ? 17 : keychars
+eval key_layout
 if (nnodes > 20) set key font ",9" spacing 1
 if (exists("extra")) eval extra
 
 # Capacities first, so a node's used line stays visible where it reaches them.
-plot for [i=0:nnodes-1] datafile index i using ($1/tdiv):3 with lines lt (i+1) dt (8,6) lw 1.5 \
+plot for [i=0:nnodes-1] datafile index i using ($1/tdiv):3 with lines lt (i+1) dt 11 lw 1.5 \
 		notitle, \
 	for [i=0:nnodes-1] datafile index i using ($1/tdiv):2 with lines lt (i+1) \
 		title columnheader(2), \
-	NaN with lines lc rgb "#555555" dt (8,6) lw 1.5 title "capacity (dashed)"
+	NaN with lines lc rgb "#555555" dt 11 lw 1.5 title "capacity (dashed)"

@@ -29,7 +29,7 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "node-memory.dat"
 if (!exists("title")) title = "memory used per node"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 if (!exists("nnodes")) nnodes = STATS_blocks - 1
 if (!exists("noom")) noom = 1
 eval time_axis
@@ -38,7 +38,10 @@ set title title font ",16"
 set ylabel "memory (GiB)"
 set yrange [0:*]
 set offsets 0, 0, graph 0.06, 0
-set key title "node"
+keytitle = "node"
+# "capacity (dashed)" is an entry too.
+keychars = (keychars < 17) ? 17 : keychars
+eval key_layout
 if (nnodes > 20) set key font ",9" spacing 1
 if (exists("extra")) eval extra
 
@@ -50,7 +53,7 @@ if (noom > 0) oom_plot = sprintf(", datafile index %d using ($1/tdiv):($2/GiB):(
 	"with points pt 6 ps 2.2 lw 2 lc rgb 'black' title 'OOMKilled'", nnodes, nnodes)
 
 plot for [i=0:nnodes-1] datafile index i using ($1/tdiv):($3/GiB) with lines lt (i+1) \
-		dt (8,6) lw 1.5 notitle, \
+		dt 11 lw 1.5 notitle, \
 	for [i=0:nnodes-1] datafile index i using ($1/tdiv):($2/GiB) with lines lt (i+1) \
 		title columnheader(2), \
-	NaN with lines lc rgb "#555555" dt (8,6) lw 1.5 title "capacity (dashed)" @oom_plot
+	NaN with lines lc rgb "#555555" dt 11 lw 1.5 title "capacity (dashed)" @oom_plot

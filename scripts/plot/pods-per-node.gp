@@ -22,17 +22,18 @@ load _d[1:_i] . "common.gp"
 if (!exists("datafile")) datafile = "pods-per-node.dat"
 if (!exists("title")) title = "pods per node"
 
-stats datafile using 1 nooutput
+stats [*:*][*:*] datafile using 1 nooutput
 nnodes = STATS_blocks
 eval time_axis
-stats datafile using 2 nooutput
+stats [*:*][*:*] datafile using 2 nooutput
 set title title font ",16"
 set ylabel "pods"
 set yrange [0:STATS_max < 5 ? 5 : STATS_max * 1.1]
 set ytics 1
 if (STATS_max > 20) set ytics 5
 if (STATS_max > 100) set ytics autofreq
-set key title "node"
+keytitle = "node"
+eval key_layout
 if (nnodes > 20) set key font ",9" spacing 1
 if (exists("extra")) eval extra
 
