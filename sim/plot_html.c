@@ -26,7 +26,7 @@ static const char style[] =
 	"th,td{padding:.25em .6em;border-bottom:1px solid #e4e4e4;text-align:left;"
 	"vertical-align:top}\n"
 	"th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;"
-	"white-space:nowrap}\n"
+	"white-space:nowrap}td.p{white-space:nowrap}\n"
 	"tr.best td{background:#e6f4ea;font-weight:600}\n"
 	".verdict{padding:.6em 1em;border-left:4px solid #2ca02c;background:#f3faf4}\n"
 	".verdict.fail{border-color:#d62728;background:#fdf3f3}\n"
@@ -103,7 +103,8 @@ static int scenarios(FILE *f, sqlite3 *db, struct err *e)
 	return plot_sql_done(db, st, rc, e);
 }
 
-static int runs_table(FILE *f, sqlite3 *db, struct err *e)
+/* Every run's summary; folded away under the per-point table of a sweep. */
+static int runs_table(FILE *f, sqlite3 *db, int folded, struct err *e)
 {
 	static const char *const head[] = {
 		"run", "point", "seed", "parameters", "simulated h", "USD/month", "node-h",
@@ -124,14 +125,16 @@ static int runs_table(FILE *f, sqlite3 *db, struct err *e)
 
 	if (rc)
 		return rc;
-	fputs("<h2>Runs</h2>\n<table>\n<tr>", f);
+	fputs(folded ? "<details><summary>All runs</summary>\n<table>\n<tr>"
+		     : "<h2>Runs</h2>\n<table>\n<tr>",
+	      f);
 	for (size_t i = 0; i < ARRAY_LEN(head); i++)
 		fprintf(f, "<th>%s</th>", head[i]);
 	fputs("</tr>\n", f);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char *label = plot_params_label(plot_sql_text(st, 3));
 		fprintf(f, "<tr><td class=n>%" PRId64 "</td><td class=n>%d</td><td class=n>%" PRId64
-			   "</td><td>",
+			   "</td><td class=p>",
 			(int64_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
 			(int64_t)sqlite3_column_int64(st, 2));
 		esc(f, label);
@@ -141,7 +144,7 @@ static int runs_table(FILE *f, sqlite3 *db, struct err *e)
 			num_cell(f, plot_sql_num(st, i), dec[i - 4] < 0 ? 0 : dec[i - 4]);
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs(folded ? "</table>\n</details>\n" : "</table>\n", f);
 	return plot_sql_done(db, st, rc, e);
 }
 
@@ -190,7 +193,9 @@ static void verdict(FILE *f, const struct plot_opts *o, const struct plot_points
 		fprintf(f, "<strong>No %s meets every SLO.</strong>",
 			pp->n > 1 ? "parameter point" : "run");
 	} else {
-		fputs("<strong>Cheapest point meeting every SLO: ", f);
+		fputs(pp->n > 1 ? "<strong>Cheapest point meeting every SLO: "
+				: "<strong>Meets every SLO: ",
+		      f);
 		esc(f, b->label);
 		fprintf(f, "</strong> &mdash; %.2f USD/month", b->mean[cost]);
 		if (b->half[cost] > 0)
@@ -219,7 +224,7 @@ static void points_table(FILE *f, const struct plot_opts *o, const struct plot_p
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < pp->n; i++) {
 		const struct plot_point *p = &pp->p[i];
-		fprintf(f, "<tr%s><td class=n>%d</td><td>", (int)i == pp->best ? " class=best" : "",
+		fprintf(f, "<tr%s><td class=n>%d</td><td class=p>", (int)i == pp->best ? " class=best" : "",
 			p->point);
 		esc(f, p->label);
 		fprintf(f, "</td><td class=n>%d</td>", p->nruns);
@@ -273,18 +278,26 @@ static int run_heading(FILE *f, sqlite3 *db, int64_t run_id, int open, struct er
 	return plot_sql_done(db, st, rc, e);
 }
 
-static int charts(FILE *f, sqlite3 *db, const struct plot_page_chart *c, size_t n,
-		  struct err *e)
+/* The charts over all runs (cost-latency), first on the page. */
+static void sweep_charts(FILE *f, const struct plot_page_chart *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].run_id == 0) {
+			fputs("<h2>Cost and latency</h2>\n", f);
+			figure(f, &c[i]);
+		}
+}
+
+/* Each run's charts in a <details> section; the first one open. */
+static int run_charts(FILE *f, sqlite3 *db, const struct plot_page_chart *c, size_t n,
+		      struct err *e)
 {
 	int64_t run = -1;
 	int rc = 0, sections = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (c[i].run_id == 0) {
-			fputs("<h2>Cost and latency</h2>\n", f);
-			figure(f, &c[i]);
+		if (c[i].run_id == 0)
 			continue;
-		}
 		if (c[i].run_id != run) {
 			if (sections++)
 				fputs("</details>\n", f);
@@ -335,12 +348,13 @@ int plot_html_write(sqlite3 *db, const struct plot_opts *o, const struct plot_po
 		rc = scenarios(f, db, e);
 	if (rc == 0) {
 		verdict(f, o, pp);
+		sweep_charts(f, c, n);
 		if (pp->n > 1)
 			points_table(f, o, pp);
-		rc = runs_table(f, db, e);
+		rc = runs_table(f, db, pp->n > 1, e);
 	}
 	if (rc == 0)
-		rc = charts(f, db, c, n, e);
+		rc = run_charts(f, db, c, n, e);
 	fputs("</body>\n</html>\n", f);
 	free(name);
 	bad = ferror(f);
