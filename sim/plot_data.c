@@ -131,8 +131,9 @@ int plot_data_credits(const struct plot_src *src, FILE *out, struct plot_vars *v
 struct oom {
 	double t;
 	char *node, *pod;
-	int block;   /* node block, -1 when the node has no samples */
-	double mem;  /* bytes: the node's memory used at the last sample at or before t */
+	int block;       /* node block, -1 when the node has no samples */
+	double t0, mem0; /* the node's last sample at or before t (s, bytes) */
+	double t1, mem1; /* its first sample at or after t */
 };
 
 struct oom_list {
@@ -158,14 +159,13 @@ static int oom_load(const struct plot_src *src, struct oom_list *l, struct err *
 		o->node = xstrdup(plot_sql_text(st, 1));
 		o->pod = xstrdup(plot_sql_text(st, 2));
 		o->block = -1;
-		o->mem = NAN;
+		o->t0 = o->mem0 = o->t1 = o->mem1 = NAN;
 	}
 	return plot_sql_done(src->db, st, rc, e);
 }
 
-/* Rows of one node come in time order: each kill on that node takes the
- * latest sample at or before it (or the node's first sample, for a kill
- * before any sample). O(kills) per row; kills are few. */
+/* Rows of one node come in time order: each kill on that node keeps the
+ * samples just before and after it. O(kills) per row; kills are few. */
 static void oom_row(void *arg, int block, const char *node, double t, const double *vals)
 {
 	struct oom_list *l = arg;
@@ -174,9 +174,26 @@ static void oom_row(void *arg, int block, const char *node, double t, const doub
 		if (strcmp(o->node, node))
 			continue;
 		o->block = block;
-		if (t <= o->t || isnan(o->mem))
-			o->mem = vals[0];
+		if (t <= o->t) {
+			o->t0 = t;
+			o->mem0 = vals[0];
+		}
+		if (t >= o->t && isnan(o->t1)) {
+			o->t1 = t;
+			o->mem1 = vals[0];
+		}
 	}
+}
+
+/* The node's memory at the kill as its line shows it: interpolated between
+ * the samples around it, or the nearest one at the ends of the line. */
+static double oom_mem(const struct oom *o)
+{
+	if (isnan(o->t0))
+		return o->mem1;
+	if (isnan(o->t1) || o->t1 == o->t0)
+		return o->mem0;
+	return o->mem0 + (o->mem1 - o->mem0) * (o->t - o->t0) / (o->t1 - o->t0);
 }
 
 int plot_data_node_memory(const struct plot_src *src, FILE *out, struct plot_vars *v,
@@ -195,7 +212,7 @@ int plot_data_node_memory(const struct plot_src *src, FILE *out, struct plot_var
 	if (rc == 0 && v->nseries > 0) {
 		/* Always last, even empty, so the node blocks are 0..nnodes-1. */
 		plot_block_begin(out, v->nseries);
-		fputs("# OOMKilled: time, the node's memory used at the last sample (bytes), "
+		fputs("# OOMKilled: time, the node's memory used then (bytes, on its line), "
 		      "node block, pod\n",
 		      out);
 		fputs("t_s \"OOMKilled\" node_block pod\n", out);
@@ -204,7 +221,7 @@ int plot_data_node_memory(const struct plot_src *src, FILE *out, struct plot_var
 				continue;
 			plot_put_num(out, l.ev[i].t);
 			fputc(' ', out);
-			plot_put_num(out, l.ev[i].mem);
+			plot_put_num(out, oom_mem(&l.ev[i]));
 			fprintf(out, " %d ", l.ev[i].block);
 			plot_put_str(out, l.ev[i].pod);
 			fputc('\n', out);

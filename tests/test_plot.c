@@ -448,9 +448,10 @@ static void test_data_node_cpu(void **state)
 static void test_data_node_memory(void **state)
 {
 	(void)state;
-	/* The kill at 45 s on n-a takes n-a's sample at 30 s (the last at or
-	 * before it); the kill at 60 s on n-b its sample at exactly 60 s; the
-	 * kill on no node cannot be placed on a node's line. */
+	/* The kill at 45 s on n-a sits on n-a's line between its samples at
+	 * 30 s (2 GiB) and 60 s (3 GiB): 2.5 GiB = 2684354560 bytes. The kill at
+	 * 60 s on n-b takes its sample at exactly 60 s; the kill on no node
+	 * cannot be placed on a node's line. */
 	check_data(plot_data_node_memory, tiny_db(), NULL, 0,
 		   "# node n-a (m5.large): mem_used and mem_capacity in bytes\n"
 		   "t_s \"n-a (m5.large)\" capacity_bytes\n"
@@ -464,10 +465,10 @@ static void test_data_node_memory(void **state)
 		   "# node n-c (t3.medium): mem_used and mem_capacity in bytes\n"
 		   "t_s \"n-c (t3.medium)\" capacity_bytes\n"
 		   "60 268435456 4294967296\n90 536870912 4294967296\n\n\n"
-		   "# OOMKilled: time, the node's memory used at the last sample (bytes), node "
+		   "# OOMKilled: time, the node's memory used then (bytes, on its line), node "
 		   "block, pod\n"
 		   "t_s \"OOMKilled\" node_block pod\n"
-		   "45 2147483648 0 \"user-server-1\"\n"
+		   "45 2684354560 0 \"user-server-1\"\n"
 		   "60 1073741824 1 \"user-server-2\"\n",
 		   "nnodes=3; noom=2; ", 3);
 }

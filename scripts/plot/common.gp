@@ -56,6 +56,12 @@ key_layout = 'kc = (exists("keytitle") && strlen(keytitle) > keychars) ? strlen(
 	'set key at screen key_left, graph 1 left top vertical Left reverse samplen 3 spacing 1.15; ' . \
 	'if (exists("keytitle")) { set key title keytitle }'
 
+# Log axes spanning less than 3 decades get 1-2-5 tic labels (gnuplot would
+# label only the powers of ten): `eval log125("y")`.
+log125(axis) = sprintf("set %stics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, " . \
+	"100, 200, 500, 1000, 2000, 5000, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6); " . \
+	"set m%stics 10", axis, axis)
+
 time_axis = 'if (!exists("tmax")) { tmax = STATS_max }; ' . \
 	'if (!exists("tdiv")) { tdiv = (tmax > 7200) ? 3600 : ((tmax > 120) ? 60 : 1) }; ' . \
 	'if (!exists("tunit")) { tunit = (tdiv == 3600) ? "h" : ((tdiv == 60) ? "min" : "s") }; ' . \

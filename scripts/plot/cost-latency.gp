@@ -63,8 +63,9 @@ if (exists("slo_y")) { ylo = (slo_y < ylo) ? slo_y : ylo; yhi = (slo_y > yhi) ? 
 if (logx) { xlo = (xlo > 0) ? xlo : STATS_min / 2 } else { xlo = (xlo > 0) ? xlo : 0 }
 if (logy) { stats [*:*][*:*] datafile index 0 using 4 nooutput; ylo = (ylo > 0) ? ylo : STATS_min / 2 }
 if (!logy) { ylo = (ylo > 0) ? ylo : 0 }
-if (xhi <= xlo) { xhi = xlo + 1 }
-if (yhi <= ylo) { yhi = ylo + 1 }
+# A single point (or all alike): a range of +-10 % around it.
+if (xhi <= xlo) { xhi = (xlo > 0) ? xlo * 1.1 : 1; xlo = xlo * 0.9 }
+if (yhi <= ylo) { yhi = (ylo > 0) ? ylo * 1.1 : 1; ylo = ylo * 0.9 }
 
 set title title font ",16"
 set xlabel "monthly cost (USD at 720 h per month)"
@@ -74,6 +75,7 @@ eval key_layout
 if (logx) {
 	set logscale x 10
 	set mxtics 10
+	if (xhi / xlo < 1000) { eval log125("x") }
 	set xrange [xlo / (xhi / xlo) ** 0.3 : xhi * (xhi / xlo) ** 0.05]
 } else {
 	xmin = xlo - 0.3 * (xhi - xlo)
@@ -82,6 +84,7 @@ if (logx) {
 if (logy) {
 	set logscale y 10
 	set mytics 10
+	if (yhi / ylo < 1000) { eval log125("y") }
 	set yrange [ylo / (yhi / ylo) ** 0.06 : yhi * (yhi / ylo) ** 0.06]
 } else {
 	set yrange [(ylo == 0 ? 0 : ylo - 0.06 * (yhi - ylo)) : yhi + 0.06 * (yhi - ylo)]

@@ -43,6 +43,7 @@ if (logy) {
 	set logscale y 10
 	set yrange [lo / 1.5:hi * 1.5]
 	set mytics 10
+	if (hi / lo < 1000) { eval log125("y") }
 	set grid mytics
 } else {
 	set yrange [0:*]

@@ -9,8 +9,9 @@
 #   T MEM_USED MEM_CAPACITY             simulated s, bytes, bytes
 # and
 #   t_s "OOMKilled" node_block pod
-#   T MEM_USED NODE_BLOCK "POD"         the node's memory at its last sample
-#                                       at or before the kill; its block index
+#   T MEM_USED NODE_BLOCK "POD"         the node's memory then (bytes, on its
+#                                       line: interpolated between samples);
+#                                       the node's block index
 #
 # Variables (-e "name=value; ..."), all optional:
 #   datafile  the data file (default "node-memory.dat")
