@@ -193,7 +193,8 @@ static void stderr_tail(const char *path, char *buf, size_t n)
 	for (size_t i = start; i < len; i++)
 		if (all[i] == '\n')
 			all[i] = ' ';
-	snprintf(buf, n, "%s", all + start);
+	memcpy(buf, all + start, len - start); /* len - start < n by the choice of start */
+	buf[len - start] = '\0';
 }
 
 static int spawn_gnuplot(const char *prog, const char *assign, const char *script,
@@ -294,11 +295,11 @@ static void ctx_close(struct ctx *c)
 static int run_info(struct ctx *c, int64_t *run_id, char **scenario, double *seconds,
 		    struct err *e)
 {
+	static const char sql[] =
+		"SELECT run_id, scenario, sim_seconds FROM runs WHERE run_id = "
+		"CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT MAX(run_id) FROM runs) END";
 	sqlite3_stmt *st;
-	int rc = plot_sql_prepare(c->db,
-				  "SELECT run_id, scenario, sim_seconds FROM runs WHERE run_id = "
-				  "CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT MAX(run_id) FROM runs) END",
-				  &st, e);
+	int rc = plot_sql_prepare(c->db, sql, &st, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, *run_id);
@@ -336,8 +337,8 @@ static int check_output(const char *path, struct err *e)
 	int ok;
 
 	if (!output_term(path))
-		return err_set(e, ERR_INPUT, "%s: expected an output file name ending in .png or .svg",
-			       path);
+		return err_set(e, ERR_INPUT,
+			       "%s: expected an output file name ending in .png or .svg", path);
 	if (!slash)
 		return 0;
 	dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
@@ -424,7 +425,9 @@ static int draw(struct ctx *c, const struct plot_chart_def *d, int64_t run_id,
 	}
 	if (c->o->data_out)
 		datapath = xstrdup(c->o->data_out);
-	else if ((datapath = temp_path("plot", &fd)), fd < 0) {
+	else
+		datapath = temp_path("plot", &fd);
+	if (!c->o->data_out && fd < 0) {
 		rc = err_set(e, ERR_RUN, "%s: %s", datapath, strerror(errno));
 		goto out;
 	}

@@ -29,7 +29,8 @@ static int usage(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nusage: clustersim plot DB --chart NAME [--run ID] [-o FILE.png|FILE.svg] "
-	      "[--slo EXPR]...\n       clustersim plot DB --all -o DIR [--run ID] [--slo EXPR]...\n",
+	      "[--slo EXPR]...\n"
+	      "       clustersim plot DB --all -o DIR [--run ID] [--slo EXPR]...\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -90,7 +91,9 @@ int plot_cli(int argc, char **argv)
 		} else if ((v = opt(argc, argv, &i, "--run", &missing))) {
 			if (!missing && parse_run(v, &o.run_id)) {
 				free(slos);
-				return usage("--run: expected a run id (a positive integer), got \"%s\"", v);
+				return usage("--run: expected a run id (a positive integer), "
+					     "got \"%s\"",
+					     v);
 			}
 		} else if ((v = opt(argc, argv, &i, "-o", &missing)) ||
 			   (v = opt(argc, argv, &i, "--output", &missing))) {

@@ -52,7 +52,8 @@ static int node_blocks(const struct plot_src *src, const struct node_series *ns,
 		return rc;
 	sqlite3_bind_int64(st, 1, src->run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *node = plot_sql_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+		const char *node = plot_sql_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
 		double t = plot_sql_num(st, 2);
 
 		if (!prev || strcmp(prev, node)) {
@@ -422,8 +423,8 @@ int plot_data_autoscaling(const struct plot_src *src, FILE *out, struct plot_var
 	int nw = 0, ng = 0, rc;
 
 	rc = workload_blocks(src, "replicas, ready_replicas", 2, "", heads,
-			     "replicas wanted (Deployment spec, set by the HPA) and Ready", out, v, 0,
-			     &nw, e);
+			     "replicas wanted (Deployment spec, set by the HPA) and Ready", out, v,
+			     0, &nw, e);
 	if (rc == 0)
 		rc = group_blocks(src, out, v, nw, &ng, e);
 	v->nseries = nw + ng;

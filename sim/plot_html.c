@@ -224,8 +224,8 @@ static void points_table(FILE *f, const struct plot_opts *o, const struct plot_p
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < pp->n; i++) {
 		const struct plot_point *p = &pp->p[i];
-		fprintf(f, "<tr%s><td class=n>%d</td><td class=p>", (int)i == pp->best ? " class=best" : "",
-			p->point);
+		fprintf(f, "<tr%s><td class=n>%d</td><td class=p>",
+			(int)i == pp->best ? " class=best" : "", p->point);
 		esc(f, p->label);
 		fprintf(f, "</td><td class=n>%d</td>", p->nruns);
 		ci_cell(f, p->mean[cost], p->half[cost], 2);

@@ -74,11 +74,13 @@ static int load_rows(sqlite3 *db, struct plot_points *pp, struct acc **accs, str
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *scen = plot_sql_text(st, 1), *sha = plot_sql_text(st, 2);
-		const char *params = sqlite3_column_type(st, 3) == SQLITE_NULL ? "{}"
-									      : plot_sql_text(st, 3);
-		size_t i = find_point(pp, scen, sha, params);
+		const char *params = plot_sql_text(st, 3);
+		size_t i;
 		struct acc *a;
 
+		if (!*params)
+			params = "{}"; /* NULL params: a run without overrides */
+		i = find_point(pp, scen, sha, params);
 		if (i == pp->n) {
 			struct plot_point *p;
 			GROW(pp->p, pp->n, cap);

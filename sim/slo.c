@@ -99,13 +99,15 @@ static int unknown_metric(const char *expr, const char *name, struct err *e)
 	for (size_t i = 0; i < ARRAY_LEN(metric_table); i++) {
 		const char *m = metric_table[i].name;
 		int d = edit_distance(name, m);
+		size_t used = strlen(list);
+
 		if (strncmp(m, name, strlen(name)) == 0 && *name)
 			d = 1;
 		if (d < near_d) {
 			near_d = d;
 			near = &metric_table[i];
 		}
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", m);
+		snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", m);
 	}
 	if (near)
 		snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", near->name);
@@ -147,7 +149,8 @@ int slo_parse(const char *expr, struct slo *s, struct err *e)
 		s->op = SLO_GT, p += 1;
 	else
 		return err_set(e, ERR_INPUT,
-			       "slo \"%s\": expected an operator <=, <, >= or > after \"%s\", got \"%s\"",
+			       "slo \"%s\": expected an operator <=, <, >= or > after \"%s\", "
+			       "got \"%s\"",
 			       expr, name, p);
 	s->metric = slo_metric_find(name);
 	if (!s->metric)
@@ -156,8 +159,9 @@ int slo_parse(const char *expr, struct slo *s, struct err *e)
 	errno = 0;
 	s->bound = strtod(p, &end);
 	if (end == p || errno || !isfinite(s->bound) || *skip_space(end))
-		return err_set(e, ERR_INPUT, "slo \"%s\": expected a number after \"%s\", got \"%s\"",
-			       expr, slo_op_str(s->op), p);
+		return err_set(e, ERR_INPUT,
+			       "slo \"%s\": expected a number after \"%s\", got \"%s\"", expr,
+			       slo_op_str(s->op), p);
 	return 0;
 }
 

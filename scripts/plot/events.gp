@@ -50,6 +50,6 @@ if (exists("extra")) eval extra
 
 # The first row of each block (row 0 is its header) places the row's label.
 plot for [i=0:nkinds-1] datafile index i every ::1::1 using ($1/tdiv):2:ytic(4) \
-		with points ps 0 notitle, \
+		with dots lc rgb "#ff000000" notitle, \
 	for [i=0:nkinds-1] datafile index i using ($1/tdiv):2:(kind_rgb($3)) \
 		with points pt 7 ps 2 lc rgb variable notitle
