@@ -22,6 +22,7 @@
 
 #include "base.h"
 #include "paths.h"
+#include "plot.h"
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
@@ -356,6 +357,11 @@ static const struct command command_table[] = {
 	 "simulate one scenario"},
 	{"report", cmd_report, "report DB [--run ID] [--format text|csv|json]",
 	 "print runs and summaries"},
+	{"plot", plot_cli,
+	 "plot DB --chart NAME [--run ID] [-o FILE.png|FILE.svg] [--slo EXPR]...",
+	 "draw a chart with gnuplot"},
+	{"plot ", plot_cli, "plot DB --all -o DIR [--slo EXPR]...",
+	 "every chart and an index.html review page"},
 	{"validate", cmd_validate, "validate SCENARIO.yaml|SWEEP.yaml", "check a file without running it"},
 	{"catalog", cmd_catalog, "catalog [--catalog NAME]", "print the instance types known"},
 	{"--help", cmd_help, "--help | --version", "this help; the version"},

@@ -13,6 +13,7 @@
  * chart is left behind.
  */
 #include "plot.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,16 +151,7 @@ static void time_vars(struct plot_vars *v, double seconds)
 
 static char *scripts_dir(const char *opt)
 {
-	const char *env = getenv("CLUSTERSIM_PLOT_SCRIPTS");
-	struct stat st;
-
-	if (opt && *opt)
-		return xstrdup(opt);
-	if (env && *env)
-		return xstrdup(env);
-	if (stat(CLUSTERSIM_SOURCE_DIR "/scripts/plot", &st) == 0 && S_ISDIR(st.st_mode))
-		return xstrdup(CLUSTERSIM_SOURCE_DIR "/scripts/plot");
-	return xstrdup(CLUSTERSIM_DATA_DIR "/scripts/plot");
+	return xstrdup(opt && *opt ? opt : paths_plot_dir());
 }
 
 static char *temp_path(const char *what, int *fd)
