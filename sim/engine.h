@@ -34,7 +34,7 @@ struct engine_entry;
 
 struct engine {
 	double now;          /* s, simulated */
-	uint64_t seq;        /* insertion counter, the tie-breaker */
+	uint64_t seq;        /* insertion counter, the tie-breaker (< 2^32: engine.c renumbers) */
 	uint64_t fired;      /* events executed so far */
 	int stopped;         /* set by engine_stop; engine_run returns */
 	struct engine_entry *heap; /* 4-ary heap of (time, seq, slot) */

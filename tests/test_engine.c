@@ -297,16 +297,15 @@ static void test_schedule_from_callback(void **state)
 }
 
 /*
- * The tie-breaker wraps at 2^32 and is renumbered every 2^30 insertions
- * (engine.c). Jumping e.seq forward stands for the events scheduled and
- * gone in between; every jump is below 2^30 so the engine's invariant
- * holds. Nine jumps cross 2^32 twice. Without renumbering, A would compare
- * as newer than the rest after 2^31; without modular comparison, the
- * events after the wrap would compare as older than those before.
+ * An entry has 32 bits for the tie-breaker: when e.seq reaches 2^32 the
+ * engine renumbers the pending entries 0 .. n-1 in their order (engine.c).
+ * Jumping e.seq forward stands for the events scheduled and gone in
+ * between. Without the renumbering, the event after the jump would get
+ * sequence 0 again and tie with A, or wrap below it.
  */
-static void test_seq_wraparound(void **state)
+static void test_seq_renumbering(void **state)
 {
-	const uint64_t epoch = (uint64_t)1 << 30;
+	const uint64_t limit = (uint64_t)1 << 32;
 	struct engine e;
 	struct log l = { .e = &e };
 	uint64_t tag = 0;
@@ -315,17 +314,23 @@ static void test_seq_wraparound(void **state)
 	engine_init(&e);
 	engine_at(&e, 5, record, NULL, tag++); /* A, seq 0 */
 	engine_at(&e, 9, record, NULL, 1000);  /* a later time, never tied */
-	for (int k = 1; k <= 9; k++) {
-		e.seq = k * epoch - 1;
-		engine_at(&e, 5, record, NULL, tag++); /* seq k 2^30 - 1 */
+	for (int k = 0; k < 3; k++) {
+		e.seq = limit - 2;
+		engine_at(&e, 5, record, NULL, tag++); /* seq 2^32 - 2 */
+		engine_at(&e, 5, record, NULL, tag++); /* seq 2^32 - 1 */
 		engine_at(&e, 5, record, NULL, tag++); /* renumbers first */
+		assert_true(e.seq == engine_size(&e)); /* 0 .. n-2, then the new n-1 */
 		assert_int_equal(engine_check(&e), 0);
 	}
-	assert_true(e.seq > (uint64_t)2 << 32); /* wrapped twice */
+	/* A reschedule may renumber too. */
+	e.seq = limit;
+	assert_int_equal(engine_reschedule(&e, 1, 5), 1); /* id 1: A's slot 0, generation 0 */
+	assert_true(e.seq == engine_size(&e) + 1); /* 0 .. n-1, then A's new n */
 	run_all(&e, &l);
 	assert_int_equal(l.n, tag + 1);
-	for (uint64_t i = 0; i < tag; i++)
-		assert_int_equal(l.tag[i], i);
+	for (uint64_t i = 1; i < tag; i++)
+		assert_int_equal(l.tag[i - 1], i);
+	assert_int_equal(l.tag[tag - 1], 0); /* A, rescheduled last */
 	assert_int_equal(l.tag[tag], 1000);
 	engine_release(&e);
 }
@@ -577,7 +582,7 @@ int main(void)
 		cmocka_unit_test(test_run_until),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_schedule_from_callback),
-		cmocka_unit_test(test_seq_wraparound),
+		cmocka_unit_test(test_seq_renumbering),
 		cmocka_unit_test(test_no_allocation_in_steady_state),
 		cmocka_unit_test(test_past_time_aborts),
 		cmocka_unit_test(test_differential),
