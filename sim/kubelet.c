@@ -68,6 +68,7 @@ static void finish_delete(struct sim *s, struct sim_pod *sp)
 	struct pod *p = sp->p;
 
 	if (sp->running) {
+		serve_kill(&sp->srv); /* what the grace period did not drain fails */
 		serve_release(&sp->srv);
 		sp->running = 0;
 	}

@@ -123,8 +123,10 @@ static void sim_teardown(struct sim *s)
 	s->tearing_down = 1;
 	for (int i = 0; i < s->cl.npod_ids; i++) {
 		struct sim_pod *sp = sim_pod_of(s->cl.pod_by_id[i]);
-		if (sp->running)
+		if (sp->running) {
+			serve_kill(&sp->srv);
 			serve_release(&sp->srv);
+		}
 		sp->running = 0;
 	}
 	for (int i = 0; i < s->cl.nnode_ids; i++) {
