@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
@@ -100,10 +101,15 @@ static char *default_db(const char *scenario_name)
 static void print_summary(const struct results *r, int64_t run_id, const char *db)
 {
 	const struct res_summary *s = &r->summary;
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
 	printf("run %" PRId64 ": %s, seed %" PRIu64 ", %.0f s simulated in %.2f s wall "
-	       "(%" PRIu64 " events)\n",
+	       "(%" PRIu64 " events, %.2f M events/s, peak RSS %.1f MiB)\n",
 	       run_id, r->run.scenario, r->run.seed, r->run.sim_seconds, r->run.wall_seconds,
-	       r->run.events);
+	       r->run.events,
+	       r->run.wall_seconds > 0 ? (double)r->run.events / r->run.wall_seconds / 1e6 : 0.0,
+	       (double)ru.ru_maxrss / 1024.0);
 	printf("  cost        %.3f USD  (%.3f USD/month at 720 h), %.2f node-hours, max %d nodes\n",
 	       s->cost_usd, s->cost_per_month_usd, s->node_hours, s->max_nodes);
 	printf("  requests    %" PRId64 ", errors %" PRId64 " (%.4f %%)\n", s->requests, s->errors,
