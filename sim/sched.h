@@ -129,6 +129,7 @@ struct sched {
 	int *active, nactive, cap_active;     /* heap of pod ids */
 	int *backoff, nbackoff, cap_backoff;  /* heap of pod ids */
 	int pool_head, pool_tail, npool;      /* unschedulable pods, oldest first */
+	int npool_rejected[8];   /* pool pods rejected by each filter plugin */
 	uint64_t seq;
 	int next_start;          /* nextStartNodeIndex */
 	struct sched_cycle *cy;  /* scratch of one attempt */
