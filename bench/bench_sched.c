@@ -12,7 +12,8 @@
  *          ScheduleAnyway + hostname maxSkew 1 DoNotSchedule.
  *
  * Each configuration runs in a child process, so its peak RSS is its own
- * (wait4). Usage: bench_sched [pods...] (default 5000 10000 20000).
+ * (wait4); sched_s is the best of 3 runs (the machine may be shared).
+ * Usage: bench_sched [pods...] (default 5000 10000 20000).
  */
 #include <math.h>
 #include <stdio.h>
@@ -173,7 +174,8 @@ static void on_result(void *ctx, const struct sched_result *r)
 		c->failed++;
 }
 
-static void run(int mix, int pods, int pct)
+/* One configuration; returns the scheduling time in s. */
+static double run_once(int mix, int pods, int pct, int print)
 {
 	struct bench b;
 	struct cluster c;
@@ -202,15 +204,31 @@ static void run(int mix, int pods, int pct)
 	t1 = now();
 	attempts = sched_schedule_all(&s, 0, on_result, &cnt);
 	t2 = now();
-	printf("%-5s %6d %5d %4s %6d %6d %6d %8.3f %8.3f %9.0f", mix ? "mix" : "plain", pods,
-	       NODES, pct ? "100" : "auto", b.nwl, cnt.bound, cnt.failed, t1 - t0, t2 - t1,
-	       attempts / (t2 - t1));
-	fflush(stdout);
+	if (print)
+		printf("%-5s %6d %5d %4s %6d %6d %6d %8.3f", mix ? "mix" : "plain", pods, NODES,
+		       pct ? "100" : "auto", b.nwl, cnt.bound, cnt.failed, t1 - t0);
 	sched_release(&s);
 	cluster_release(&c);
 	free(order);
 	free(b.wls);
 	arena_release(&b.a);
+	(void)attempts;
+	return t2 - t1;
+}
+
+/* Best of REPS runs: the machine is shared, the minimum is the least
+ * disturbed measurement. Every pod is attempted once (none fails here). */
+#define REPS 3
+
+static void run(int mix, int pods, int pct)
+{
+	double best = run_once(mix, pods, pct, 1);
+	for (int r = 1; r < REPS; r++) {
+		double t = run_once(mix, pods, pct, 0);
+		best = t < best ? t : best;
+	}
+	printf(" %8.3f %9.0f", best, pods / best);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)

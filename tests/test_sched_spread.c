@@ -16,7 +16,7 @@ enum { OK = SCHED_OK, U = SCHED_UNSCHEDULABLE, UU = SCHED_UNRESOLVABLE };
 
 /* The four nodes of TestSingleConstraint: node-a, node-b in zone1,
  * node-x, node-y in zone2, each labelled node=<name>. */
-static void four_nodes(struct fx *f, const char *b_labels, struct node **n)
+static void four_nodes(struct fx *f, const char *b_labels)
 {
 	static const char *const labels[4] = {"zone=zone1,node=node-a", NULL,
 					      "zone=zone2,node=node-x", "zone=zone2,node=node-y"};
@@ -25,7 +25,6 @@ static void four_nodes(struct fx *f, const char *b_labels, struct node **n)
 
 	for (int i = 0; i < 4; i++)
 		fx_group(f, names[i], t, i == 1 ? b_labels : labels[i], "", "");
-	(void)n;
 }
 
 struct fcase {
@@ -47,7 +46,7 @@ static void run_filter(const struct fcase *fc)
 	struct pod *p;
 
 	fx_init(&f);
-	four_nodes(&f, fc->b_labels ? fc->b_labels : "zone=zone1,node=node-b", n);
+	four_nodes(&f, fc->b_labels ? fc->b_labels : "zone=zone1,node=node-b");
 	in = fx_wl(&f, "p", "foo", 0, 0);
 	fx_spread(&f, in, fc->max_skew, fc->key, 1, "foo exists", 0);
 	ex = fx_wl(&f, "ex", "foo", 0, 0);
@@ -377,6 +376,47 @@ static void test_tainted_node_is_a_domain(void **state)
 	fx_release(&f);
 }
 
+/* Queueing hints: a pod rejected by PodTopologySpread is moved by events
+ * about pods its constraints select, not by others: binding an unrelated
+ * pod leaves it in the pool, deleting the web pod that blocks it (a pod
+ * event, selected by app=web) moves it; it then binds once its 1 s
+ * backoff is over. */
+static void test_requeue_hints(void **state)
+{
+	struct fx f;
+	struct workload *web, *other;
+	struct sched_result r;
+	struct pod *first, *blocked;
+	int t;
+
+	(void)state;
+	fx_init(&f);
+	t = fx_type(&f, "t3.medium", 2, 4LL << 30, 17);
+	fx_group(&f, "workers", t, "", "", "");
+	web = fx_wl(&f, "web", "app=web", 10, 1 << 20);
+	fx_spread(&f, web, 1, LABEL_HOSTNAME, 1, "app=web", 2);
+	other = fx_wl(&f, "batch", "app=batch", 10, 1 << 20);
+	fx_start(&f);
+	fx_node(&f, 0, 1);
+	first = fx_pod(&f, web);
+	blocked = fx_pod(&f, web);
+	sched_enqueue(&f.s, first, 0);
+	sched_enqueue(&f.s, blocked, 0);
+	sched_schedule_all(&f.s, 0, NULL, NULL);
+	assert_int_equal(sched_queue_of(&f.s, blocked), SQ_UNSCHEDULABLE);
+	sched_enqueue(&f.s, fx_pod(&f, other), 0.5);
+	assert_int_equal(sched_schedule_one(&f.s, 0.5, &r), 1);
+	assert_non_null(r.node);
+	assert_int_equal(sched_queue_of(&f.s, blocked), SQ_UNSCHEDULABLE);
+	cluster_pod_delete(&f.c, first, 0.75);
+	sched_cluster_changed(&f.s, SCHED_EV_POD_DELETE, first, 0.75);
+	assert_int_equal(sched_queue_of(&f.s, blocked), SQ_BACKOFF);
+	assert_int_equal(sched_schedule_one(&f.s, 1, &r), 1);
+	assert_ptr_equal(r.pod, blocked);
+	assert_non_null(r.node);
+	fx_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_score_system_defaults),
 		cmocka_unit_test(test_min_domains_single_node),
 		cmocka_unit_test(test_tainted_node_is_a_domain),
+		cmocka_unit_test(test_requeue_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
