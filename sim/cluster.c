@@ -362,6 +362,9 @@ void cluster_node_set_ready(struct cluster *c, struct node *n, int ready, double
 			}
 		}
 	} else {
+		/* Registered before Ready: not Ready at the instant of creation. */
+		if (n->ready_t == n->created_t && t == n->created_t)
+			n->ready_t = NAN;
 		/* Room for one condition taint was reserved at creation. */
 		n->taints[n->ntaints++] = (struct taint){TAINT_NOT_READY, "", EFFECT_NO_SCHEDULE};
 	}

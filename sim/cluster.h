@@ -219,7 +219,11 @@ void cluster_init(struct cluster *c, const struct workload *wls, int nwl,
 		  const struct node_group *groups, int ngroups);
 void cluster_release(struct cluster *c);
 
-/* Adds node <group>-<index> at time t, Ready (ready_t = t). */
+/*
+ * Adds node <group>-<index> at time t, Ready (ready_t = t). A node that
+ * registers before it is Ready: call cluster_node_set_ready(c, n, 0, t) at
+ * the same t, which clears ready_t until the node turns Ready.
+ */
 struct node *cluster_add_node(struct cluster *c, int group, int index, double t);
 /* Removes a node that has no bound pods (asserted): deleted_t = t. */
 void cluster_remove_node(struct cluster *c, struct node *n, double t);

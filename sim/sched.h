@@ -163,6 +163,16 @@ int sched_pending(const struct sched *s); /* pods in any queue */
 int sched_active(const struct sched *s);  /* pods in activeQ */
 enum sched_queue sched_queue_of(const struct sched *s, const struct pod *p);
 
+/*
+ * The DaemonSet controller's nodeShouldRunDaemonPod: the workload's
+ * node_selector and required node affinity match n, and it tolerates
+ * every NoSchedule / NoExecute taint of n, counting the tolerations the
+ * controller adds to daemon pods (node.kubernetes.io/unschedulable,
+ * memory-, disk- and pid-pressure NoSchedule; not-ready and unreachable
+ * NoExecute). O(#labels x #terms + #taints x #tolerations).
+ */
+int sched_daemon_should_run(const struct workload *w, const struct node *n);
+
 /* ---- single plugins, for tests and tools --------------------------------- */
 
 /* Filter status codes, as kube's framework.Code. */

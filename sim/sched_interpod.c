@@ -12,8 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ---- InterPodAffinity (interpodaffinity/filtering.go, scoring.go) --------- */
-
 /* Some domain of key k holds a pod of class cls. O(1). */
 static int any_in_key(const struct cluster *c, int k, int cls)
 {

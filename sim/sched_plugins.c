@@ -153,6 +153,32 @@ int sched_tolerates(const struct workload *w, const struct taint *t)
 	return 0;
 }
 
+/* Tolerations the DaemonSet controller adds to its pods
+ * (pkg/controller/daemon/util AddOrUpdateDaemonPodTolerations). */
+static const struct toleration daemon_tolerations[] = {
+	{"node.kubernetes.io/not-ready", TOL_EXISTS, "", EFFECT_NO_EXECUTE},
+	{"node.kubernetes.io/unreachable", TOL_EXISTS, "", EFFECT_NO_EXECUTE},
+	{"node.kubernetes.io/disk-pressure", TOL_EXISTS, "", EFFECT_NO_SCHEDULE},
+	{"node.kubernetes.io/memory-pressure", TOL_EXISTS, "", EFFECT_NO_SCHEDULE},
+	{"node.kubernetes.io/pid-pressure", TOL_EXISTS, "", EFFECT_NO_SCHEDULE},
+	{TAINT_UNSCHEDULABLE, TOL_EXISTS, "", EFFECT_NO_SCHEDULE},
+};
+
+int sched_daemon_should_run(const struct workload *w, const struct node *n)
+{
+	if (!cluster_node_affinity_matches(w, n))
+		return 0;
+	for (int i = 0; i < n->ntaints; i++) {
+		const struct taint *t = &n->taints[i];
+		int ok = t->effect == EFFECT_PREFER_NO_SCHEDULE || sched_tolerates(w, t);
+		for (size_t j = 0; !ok && j < ARRAY_LEN(daemon_tolerations); j++)
+			ok = toleration_matches(&daemon_tolerations[j], t);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- NodeUnschedulable (nodeunschedulable/node_unschedulable.go) -------- */
 
 static int always(struct sched_cycle *cy)

@@ -52,8 +52,6 @@ static int fast_counts(const struct sched_cycle *cy, const struct spread_c *v, i
 	return 1;
 }
 
-/* ---- PodTopologySpread (podtopologyspread/filtering.go, scoring.go) ------- */
-
 static void spread_slot(struct sched_cycle *cy, struct spread_c *v, struct sbuf *buf, int i,
 			const struct cluster_spread *sc)
 {

@@ -69,6 +69,12 @@ static void test_nodes(void **state)
 	cluster_remove_node(&f.c, n[3], 31);
 	assert_int_equal(z->nlive, 2);
 	assert_int_equal(f.c.keys[CLUSTER_KEY_HOSTNAME].nlive, 3);
+	/* Registered NotReady at creation: ready_t is when it turned Ready. */
+	struct node *late = cluster_add_node(&f.c, 1, 7, 40);
+	cluster_node_set_ready(&f.c, late, 0, 40);
+	assert_true(isnan(late->ready_t));
+	cluster_node_set_ready(&f.c, late, 1, 95);
+	assert_true(late->ready_t == 95 && late->created_t == 40);
 	fx_release(&f);
 }
 

@@ -206,6 +206,45 @@ static void test_daemonset_full_node(void **state)
 	fx_release(&f);
 }
 
+/* Which nodes get a DaemonSet pod: selector and taints decide; the
+ * controller's own tolerations cover cordoned and pressure conditions but
+ * not not-ready:NoSchedule (only its NoExecute form). */
+static void test_daemon_should_run(void **state)
+{
+	struct fx f;
+	struct workload *ds, *all;
+	struct node *plain, *cp, *gpu;
+	int t;
+
+	(void)state;
+	fx_init(&f);
+	t = fx_type(&f, "m", 2, 8 * GI, 29);
+	fx_group(&f, "workers", t, "os=linux", "", "");
+	fx_group(&f, "control-plane", t, "os=linux",
+		 "node-role.kubernetes.io/control-plane:NoSchedule", "");
+	fx_group(&f, "gpu", t, "os=windows", "", "");
+	ds = fx_wl(&f, "kube-proxy", "app=kube-proxy", 100, 0);
+	ds->kind = WL_DAEMONSET;
+	ds->node_selector = fx_labels(&f, "os=linux");
+	all = fx_wl(&f, "aws-node", "app=aws-node", 25, 0);
+	all->kind = WL_DAEMONSET;
+	fx_toleration(&f, all, NULL, 1, NULL, -1); /* operator Exists: every taint */
+	fx_start(&f);
+	plain = fx_node(&f, 0, 1);
+	cp = fx_node(&f, 1, 1);
+	gpu = fx_node(&f, 2, 1);
+	assert_true(sched_daemon_should_run(ds, plain));
+	assert_false(sched_daemon_should_run(ds, cp));
+	assert_false(sched_daemon_should_run(ds, gpu));
+	assert_true(sched_daemon_should_run(all, cp));
+	cluster_node_set_unschedulable(&f.c, plain, 1);
+	assert_true(sched_daemon_should_run(ds, plain));
+	cluster_node_set_ready(&f.c, plain, 0, 1);
+	assert_false(sched_daemon_should_run(ds, plain));
+	assert_true(sched_daemon_should_run(all, plain));
+	fx_release(&f);
+}
+
 static void test_no_nodes(void **state)
 {
 	struct fx f;
@@ -591,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_message_sorting),
 		cmocka_unit_test(test_other_reasons),
 		cmocka_unit_test(test_daemonset_full_node),
+		cmocka_unit_test(test_daemon_should_run),
 		cmocka_unit_test(test_no_nodes),
 		cmocka_unit_test(test_backoff_progression),
 		cmocka_unit_test(test_events_and_leftover_flush),
