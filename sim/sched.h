@@ -89,7 +89,8 @@ struct sched_opts {
 	int hard_pod_affinity_weight;    /* InterPodAffinity: 1 (0 disables) */
 	double initial_backoff;          /* s: 1 */
 	double max_backoff;              /* s: 10 */
-	double max_in_unschedulable;     /* s: 300 */
+	double max_in_unschedulable;     /* s: 300; <= 0: no pool, every failed
+	                                  * pod retries when its backoff ends */
 	int percentage_of_nodes_to_score; /* 0: adaptive (kube default); 1..100 */
 	/* Uniform integer in [0, n); NULL picks the first best node. */
 	uint64_t (*rand_below)(void *ctx, uint64_t n);

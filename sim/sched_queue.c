@@ -215,8 +215,9 @@ void sched_requeue_failed(struct sched *s, struct pod *p, unsigned rejectors, do
 	x->ts = t;
 	x->expiry = t + backoff_duration(s, x->attempts);
 	x->rejectors = rejectors;
-	/* No plugin to wait for (e.g. no nodes at all): retry after backoff. */
-	if (rejectors == 0)
+	/* No plugin to wait for (e.g. no nodes at all), or no pool wanted:
+	 * retry after the backoff. */
+	if (rejectors == 0 || s->o.max_in_unschedulable <= 0)
 		requeue(s, p->id, t);
 	else
 		pool_add(s, p->id);

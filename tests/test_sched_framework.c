@@ -305,6 +305,37 @@ static void test_backoff_progression(void **state)
 	fx_release(&f);
 }
 
+/* With max_in_unschedulable 0 there is no pool: a failed pod retries at
+ * the end of each backoff without any event (1, 2, 4, 8, 10, 10 s). */
+static void test_backoff_without_pool(void **state)
+{
+	static const double want[] = {1, 2, 4, 8, 10, 10};
+	struct fx f;
+	struct workload *w;
+	struct sched_result r;
+	double t = 0;
+	int tp;
+
+	(void)state;
+	fx_init(&f);
+	tp = fx_type(&f, "small", 1, 1 * GI, 10);
+	fx_group(&f, "workers", tp, "", "", "");
+	w = fx_wl(&f, "big", "app=big", 4000, 100 * MI);
+	f.o.max_in_unschedulable = 0;
+	fx_start(&f);
+	fx_node(&f, 0, 1);
+	sched_enqueue(&f.s, fx_pod(&f, w), 0);
+	assert_int_equal(sched_schedule_one(&f.s, 0, &r), 1);
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		assert_int_equal(sched_queue_of(&f.s, r.pod), SQ_BACKOFF);
+		assert_true(fabs(sched_next_backoff_time(&f.s) - t - want[i]) < 1e-9);
+		t += want[i];
+		assert_int_equal(sched_schedule_one(&f.s, t, &r), 1);
+		assert_null(r.node);
+	}
+	fx_release(&f);
+}
+
 /* Events move only pods a rejecting plugin cares about: a pod rejected for
  * cpu is not moved by a node deletion (NodeResourcesFit does not register
  * Node/Delete) but is by a pod deletion; without events it is flushed
@@ -633,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_daemon_should_run),
 		cmocka_unit_test(test_no_nodes),
 		cmocka_unit_test(test_backoff_progression),
+		cmocka_unit_test(test_backoff_without_pool),
 		cmocka_unit_test(test_events_and_leftover_flush),
 		cmocka_unit_test(test_queue_order),
 		cmocka_unit_test(test_tie_break_uniform),
