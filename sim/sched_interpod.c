@@ -129,7 +129,8 @@ int sched_interpod_prescore(struct sched_cycle *cy, struct node *const *nodes, i
 	if (wi->naff_pref == 0 && wi->nanti_pref == 0 && wi->nrev == 0)
 		return 0;
 	for (int i = 0; i < wi->naff_pref; i++)
-		any |= add_term(cy, wi->aff_pref[i].key, wi->aff_pref[i].cls, wi->aff_pref[i].weight);
+		any |= add_term(cy, wi->aff_pref[i].key, wi->aff_pref[i].cls,
+				wi->aff_pref[i].weight);
 	for (int i = 0; i < wi->nanti_pref; i++)
 		any |= add_term(cy, wi->anti_pref[i].key, wi->anti_pref[i].cls,
 				-(int64_t)wi->anti_pref[i].weight);

@@ -121,8 +121,8 @@ const char *sched_reason_text(int reason)
 		[R_CPU] = "Insufficient cpu",
 		[R_MEMORY] = "Insufficient memory",
 		[R_SPREAD] = "node(s) didn't match pod topology spread constraints",
-		[R_SPREAD_LABEL] =
-			"node(s) didn't match pod topology spread constraints (missing required label)",
+		[R_SPREAD_LABEL] = "node(s) didn't match pod topology spread constraints "
+				   "(missing required label)",
 		[R_AFFINITY] = "node(s) didn't match pod affinity rules",
 		[R_ANTI_AFFINITY] = "node(s) didn't match pod anti-affinity rules",
 		[R_EXISTING_ANTI] = "node(s) didn't satisfy existing pods anti-affinity rules",
@@ -470,7 +470,9 @@ const struct score_ops sched_score_ops[PLUGIN_NSCORE] = {
 	[PLUGIN_TAINT_TOLERATION] = {taint_prescore, taint_score_all, taint_normalize},
 	[PLUGIN_NODE_AFFINITY] = {affinity_prescore, affinity_score_all, affinity_normalize},
 	[PLUGIN_NODE_RESOURCES_FIT] = {fit_prescore, fit_score_all, NULL},
-	[PLUGIN_POD_TOPOLOGY_SPREAD] = {sched_spread_prescore, sched_spread_score, sched_spread_normalize},
-	[PLUGIN_INTER_POD_AFFINITY] = {sched_interpod_prescore, sched_interpod_score, sched_interpod_normalize},
+	[PLUGIN_POD_TOPOLOGY_SPREAD] = {sched_spread_prescore, sched_spread_score,
+					sched_spread_normalize},
+	[PLUGIN_INTER_POD_AFFINITY] = {sched_interpod_prescore, sched_interpod_score,
+				       sched_interpod_normalize},
 	[PLUGIN_BALANCED_ALLOCATION] = {balanced_prescore, balanced_score_all, NULL},
 };

@@ -255,50 +255,53 @@ static void run_single(const struct single_case *sc)
 static void test_required_single_node(void **state)
 {
 	static const struct single_case cases[] = {
-		{"satisfies with requiredDuringSchedulingIgnoredDuringExecution in PodAffinity using "
-		 "In operator that matches the existing pod",
-		 "security=S1", {{"service in securityscan|value2", "region"}}, {{0}}, NULL, {{0}}, 0,
-		 OK, NULL},
-		{"satisfies the pod with requiredDuringSchedulingIgnoredDuringExecution in PodAffinity "
-		 "using not in operator in labelSelector that matches the existing pod",
+		{"satisfies with requiredDuringSchedulingIgnoredDuringExecution in PodAffinity "
+		 "using In operator that matches the existing pod",
+		 "security=S1", {{"service in securityscan|value2", "region"}}, {{0}}, NULL, {{0}},
+		 0, OK, NULL},
+		{"satisfies the pod with requiredDuringSchedulingIgnoredDuringExecution in "
+		 "PodAffinity using not in operator in labelSelector that matches the existing pod",
 		 "security=S1", {{"service notin securityscan3|value3", "region"}}, {{0}}, NULL,
 		 {{0}}, 0, OK, NULL},
 		{"Doesn't satisfy the PodAffinity because of unmatching labelSelector with the "
 		 "existing pod",
-		 "service=securityscan", {{"service in antivirusscan|value2", "region"}}, {{0}}, NULL,
-		 {{0}}, 0, UU, S_AFF},
+		 "service=securityscan", {{"service in antivirusscan|value2", "region"}}, {{0}},
+		 NULL, {{0}}, 0, UU, S_AFF},
 		{"satisfies the PodAffinity with different label Operators in multiple "
 		 "RequiredDuringSchedulingIgnoredDuringExecution",
 		 "security=S1",
 		 {{"service exists,wrongkey !exists", "region"},
 		  {"service in securityscan,service notin WrongValue", "region"}},
 		 {{0}}, NULL, {{0}}, 0, OK, NULL},
-		{"The labelSelector requirements(items of matchExpressions) are ANDed, the pod cannot "
-		 "schedule onto the node because one of the matchExpression item don't match.",
+		{"The labelSelector requirements(items of matchExpressions) are ANDed, the pod "
+		 "cannot schedule onto the node because one of the matchExpression item don't "
+		 "match.",
 		 "security=S1",
 		 {{"service exists,wrongkey !exists", "region"},
 		  {"service in securityscan2,service notin WrongValue", "region"}},
 		 {{0}}, NULL, {{0}}, 0, UU, S_AFF},
-		{"satisfies the PodAffinity and PodAntiAffinity with the existing pod", "security=S1",
+		{"satisfies the PodAffinity and PodAntiAffinity with the existing pod",
+		 "security=S1",
 		 {{"service in securityscan|value2", "region"}},
 		 {{"service in antivirusscan|value2", "node"}}, NULL, {{0}}, 0, OK, NULL},
-		{"satisfies the PodAffinity and PodAntiAffinity and PodAntiAffinity symmetry with the "
-		 "existing pod",
+		{"satisfies the PodAffinity and PodAntiAffinity and PodAntiAffinity symmetry with "
+		 "the existing pod",
 		 "security=S1", {{"service in securityscan|value2", "region"}},
 		 {{"service in antivirusscan|value2", "node"}}, NULL,
 		 {{"service in antivirusscan|value2", "node"}}, 0, OK, NULL},
-		{"satisfies the PodAffinity but doesn't satisfy the PodAntiAffinity with the existing "
-		 "pod",
+		{"satisfies the PodAffinity but doesn't satisfy the PodAntiAffinity with the "
+		 "existing pod",
 		 "security=S1", {{"service in securityscan|value2", "region"}},
 		 {{"service in securityscan|value2", "zone"}}, NULL, {{0}}, 0, U, S_ANTI},
-		{"satisfies the PodAffinity and PodAntiAffinity but doesn't satisfy PodAntiAffinity "
-		 "symmetry with the existing pod",
+		{"satisfies the PodAffinity and PodAntiAffinity but doesn't satisfy "
+		 "PodAntiAffinity symmetry with the existing pod",
 		 "service=securityscan", {{"service in securityscan|value2", "region"}},
 		 {{"service in antivirusscan|value2", "node"}}, NULL,
 		 {{"service in securityscan|value2", "zone"}}, 0, U, S_EXIST},
 		/* The only matching pod is on node2 (another region); the pod does
 		 * not match its own NotIn term, so no first-pod exception. */
-		{"pod matches its own Label in PodAffinity and that matches the existing pod Labels",
+		{"pod matches its own Label in PodAffinity and that matches the existing pod "
+		 "Labels",
 		 "service=securityscan", {{"service notin securityscan|value2", "region"}}, {{0}},
 		 "service=securityscan", {{0}}, 1, UU, S_AFF},
 		{"verify that PodAntiAffinity from existing pod is respected when pod has no "
@@ -310,13 +313,15 @@ static void test_required_single_node(void **state)
 		 "AntiAffinity constraints. satisfy PodAntiAffinity symmetry with the existing pod",
 		 "service=securityscan", {{0}}, {{0}}, NULL,
 		 {{"service notin securityscan|value2", "zone"}}, 0, OK, NULL},
-		{"satisfies the PodAntiAffinity with existing pod but doesn't satisfy PodAntiAffinity "
-		 "symmetry with incoming pod",
-		 "service=securityscan", {{0}}, {{"service exists", "region"}, {"security exists", "region"}},
+		{"satisfies the PodAntiAffinity with existing pod but doesn't satisfy "
+		 "PodAntiAffinity symmetry with incoming pod",
+		 "service=securityscan", {{0}},
+		 {{"service exists", "region"}, {"security exists", "region"}},
 		 "security=S1", {{"security exists", "zone"}}, 0, U, S_ANTI},
 		{"PodAntiAffinity symmetry check a1: incoming pod and existing pod partially match "
 		 "each other on AffinityTerms",
-		 "service=securityscan", {{0}}, {{"service exists", "zone"}, {"security exists", "zone"}},
+		 "service=securityscan", {{0}},
+		 {{"service exists", "zone"}, {"security exists", "zone"}},
 		 "security=S1", {{"security exists", "zone"}}, 0, U, S_ANTI},
 		{"PodAntiAffinity symmetry check a2: incoming pod and existing pod partially match "
 		 "each other on AffinityTerms",
@@ -385,10 +390,10 @@ static void test_required_multiple_nodes(void **state)
 	for (int variant = 0; variant < 2; variant++) {
 		fx_init(&f);
 		t = fx_type(&f, "big", 64, 1LL << 40, 110);
-		fx_group(&f, "nodeA", t, variant ? "zoneLabel=az1,hostname=h1" : "zone=az1,hostname=h1",
-			 "", "");
-		fx_group(&f, "nodeB", t, variant ? "zoneLabel=az2,hostname=h2" : "zone=az2,hostname=h2",
-			 "", "");
+		const char *la = variant ? "zoneLabel=az1,hostname=h1" : "zone=az1,hostname=h1";
+		const char *lb = variant ? "zoneLabel=az2,hostname=h2" : "zone=az2,hostname=h2";
+		fx_group(&f, "nodeA", t, la, "", "");
+		fx_group(&f, "nodeB", t, lb, "", "");
 		in2 = fx_wl(&f, "in", "foo=bar,service=securityscan", 0, 0);
 		fx_term(&f, &in2->affinity.required, "foo in bar", "zone", 0);
 		fx_term(&f, &in2->affinity.required, "service in securityscan", "zone", 0);

@@ -97,8 +97,8 @@ static void test_filter_single_constraint(void **state)
 		 {0}, "node", 1, {U, U, OK, U}},
 		{"pods spread across nodes as 2/1/0/3, maxSkew is 2, node-b and node-x fit", NULL,
 		 {2, 1, 0, 3}, {0}, {0}, "node", 2, {U, OK, OK, U}},
-		{"pod cannot be scheduled as all nodes don't have label 'rack'", NULL, {0}, {0}, {0},
-		 "rack", 1, {UU, UU, UU, UU}},
+		{"pod cannot be scheduled as all nodes don't have label 'rack'", NULL, {0}, {0},
+		 {0}, "rack", 1, {UU, UU, UU, UU}},
 		/* node-a's only pod is terminating: a = 0, b = 1 */
 		{"terminating Pods should be excluded", NULL, {0, 1, 0, 0}, {0}, {1, 0, 0, 0},
 		 "node", 1, {OK, U, OK, OK}},
@@ -157,11 +157,11 @@ static void test_filter_min_domains(void **state)
 {
 	static const struct dcase cases[] = {
 		/* 3 eligible domains < 4: global minimum 0, so only 1 + 1 <= 2 */
-		{"pods spread as 2/2/1, maxSkew 2, domains(3) < minDomains(4)", {0, 2, 2, 1}, "node",
-		 2, 4, 1, {0, 0, 0, 1}},
+		{"pods spread as 2/2/1, maxSkew 2, domains(3) < minDomains(4)", {0, 2, 2, 1},
+		 "node", 2, 4, 1, {0, 0, 0, 1}},
 		/* 3 >= 2: minimum 1 */
-		{"pods spread as 2/2/1, maxSkew 2, domains(3) > minDomains(2)", {0, 2, 2, 1}, "node",
-		 2, 2, 1, {0, 1, 1, 1}},
+		{"pods spread as 2/2/1, maxSkew 2, domains(3) > minDomains(2)", {0, 2, 2, 1},
+		 "node", 2, 2, 1, {0, 1, 1, 1}},
 		/* zones 2/1, 2 domains < 3: minimum 0 */
 		{"zones 2/1, maxSkew 2, domains(2) < minDomains(3)", {1, 1, 1, 0}, "zone", 2, 3, 0,
 		 {0, 0, 1, 1}},
@@ -234,11 +234,11 @@ static void test_score(void **state)
 		{"one constraint on node, all 4 nodes are candidates", {2, 1, 0, 3}, 1, 0,
 		 {1, 1, 1, 1}, 0, {20, 60, 100, 0}},
 		/* S2: + (maxSkew - 1) = 1 to every raw score */
-		{"one constraint on node, all 4 nodes are candidates, maxSkew=2", {2, 1, 0, 3}, 2, 0,
-		 {1, 1, 1, 1}, 0, {33, 66, 100, 16}},
+		{"one constraint on node, all 4 nodes are candidates, maxSkew=2", {2, 1, 0, 3}, 2,
+		 0, {1, 1, 1, 1}, 0, {33, 66, 100, 16}},
 		/* S3 */
-		{"one constraint on node, all 4 nodes are candidates, maxSkew=3", {4, 3, 2, 1}, 3, 0,
-		 {1, 1, 1, 1}, 0, {44, 66, 77, 100}},
+		{"one constraint on node, all 4 nodes are candidates, maxSkew=3", {4, 3, 2, 1}, 3,
+		 0, {1, 1, 1, 1}, 0, {44, 66, 77, 100}},
 		/* S5: node-y failed Filter: w = ln(3 + 2); raw 6, 3, 2 */
 		{"one constraint on node, 3 out of 4 nodes are candidates", {4, 2, 1, 3}, 1, 0,
 		 {1, 1, 1, 0}, 0, {33, 83, 100, 0}},
