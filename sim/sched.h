@@ -30,7 +30,10 @@
  *     the failed attempt. A failure no plugin explains (no nodes at all)
  *     goes straight to backoffQ, as in kube.
  *   kube flushes backoffQ every 1 s and the pool every 30 s; here both
- *   happen at the exact expiry (the run wakes the scheduler then).
+ *   happen at the exact expiry (the run wakes the scheduler then). With
+ *   max_in_unschedulable <= 0 there is no pool: failed pods retry when
+ *   their backoff ends, events or not. Bindings made by the scheduler are
+ *   pod-add events for the pool already; the run reports the others.
  *
  * Framework (one profile, the default plugins, in kube's filter order):
  *   filters NodeUnschedulable, TaintToleration, NodeAffinity (node_selector,
@@ -51,7 +54,8 @@
  *
  * Cost of one attempt: O(N x (#filters + #scores)) for N nodes searched,
  * plus O(#domains) per spread constraint and affinity term; nothing is
- * proportional to the number of pods. Events: O(#unschedulable pods).
+ * proportional to the number of pods. Events: O(#unschedulable pods),
+ * and O(1) when no waiting pod was rejected by a plugin the event concerns.
  */
 #ifndef CLUSTERSIM_SCHED_H
 #define CLUSTERSIM_SCHED_H
