@@ -12,7 +12,7 @@
  *          ScheduleAnyway + hostname maxSkew 1 DoNotSchedule.
  *
  * Each configuration runs in a child process, so its peak RSS is its own
- * (wait4); sched_s is the best of 3 runs (the machine may be shared).
+ * (wait4); sched_s is the best of 5 runs (the machine may be shared).
  * Usage: bench_sched [pods...] (default 5000 10000 20000).
  */
 #include <math.h>
@@ -218,7 +218,7 @@ static double run_once(int mix, int pods, int pct, int print)
 
 /* Best of REPS runs: the machine is shared, the minimum is the least
  * disturbed measurement. Every pod is attempted once (none fails here). */
-#define REPS 3
+#define REPS 5
 
 static void run(int mix, int pods, int pct)
 {
