@@ -301,7 +301,8 @@ struct node *cluster_add_node(struct cluster *c, int group, int index, double t)
 	n->zone = g->nzones > 0 ? g->zones[(index - 1) % g->nzones] : NULL;
 	node_labels(c, n);
 	n->taints = xmalloc(((size_t)g->ntaints + 1) * sizeof(*n->taints));
-	memcpy(n->taints, g->taints, (size_t)g->ntaints * sizeof(*n->taints));
+	if (g->ntaints)
+		memcpy(n->taints, g->taints, (size_t)g->ntaints * sizeof(*n->taints));
 	n->ntaints = g->ntaints;
 	n->ready = 1;
 	n->created_t = t;

@@ -34,7 +34,7 @@ struct engine_entry;
 
 struct engine {
 	double now;          /* s, simulated */
-	uint64_t seq;        /* insertion counter, the tie-breaker */
+	uint64_t seq;        /* insertion counter, the tie-breaker (< 2^32: engine.c renumbers) */
 	uint64_t fired;      /* events executed so far */
 	int stopped;         /* set by engine_stop; engine_run returns */
 	struct engine_entry *heap; /* 4-ary heap of (time, seq, slot) */
@@ -56,6 +56,7 @@ int engine_cancel(struct engine *e, event_id id);
 /*
  * Moves a pending event to time t (keeping fn, obj, arg; new sequence).
  * Returns its (possibly new) id; if id was stale, returns 0 and does nothing.
+ * (This implementation keeps the id: the returned id equals the given one.)
  */
 event_id engine_reschedule(struct engine *e, event_id id, double t);
 int engine_pending(const struct engine *e, event_id id);
@@ -67,11 +68,17 @@ double engine_peek_time(const struct engine *e);
 /*
  * Fires events in order while their time <= until and engine_stop was not
  * called; then sets now = until (if not stopped) and returns the number
- * fired by this call.
+ * fired by this call. The stop is sticky: engine_run fires nothing until
+ * the caller clears e->stopped. until = INFINITY runs until the list is
+ * empty and leaves now at the last event's time; until < now fires
+ * nothing and leaves now.
  */
 uint64_t engine_run(struct engine *e, double until, void *ctx);
-/* Fires the single earliest event; returns 0 when empty. */
+/* Fires the single earliest event (ignoring stopped); returns 0 when empty. */
 int engine_step(struct engine *e, void *ctx);
 void engine_stop(struct engine *e);
+/* Checks every invariant (heap order, positions, free list); 0 if sound,
+ * -1 if not. O(n): for tests and debugging. */
+int engine_check(const struct engine *e);
 
 #endif

@@ -125,7 +125,9 @@ const char *results_name(struct results *r, const char *s);
 
 /* Appends; the returned row may be filled further by the caller until the
  * next append to the same table. Strings in the row must be interned or
- * arena-owned by r. */
+ * arena-owned by r. A fresh row is zeroed, except the fields that are NAN
+ * when absent (node and pod times, credits, service percentiles): those
+ * start as NAN. results_event interns object and node itself. */
 struct res_node *results_add_node(struct results *r);
 struct res_pod *results_add_pod(struct results *r);
 void results_event(struct results *r, double t, const char *kind, const char *object,

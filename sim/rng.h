@@ -7,9 +7,9 @@
  * therefore never changes another workload's numbers, and replication k of
  * two sweep points sees the same traffic (common random numbers).
  *
- * The generator is GSL's taus2 (fast, 2^88 period, seeded by 32 bits at
- * most for some generators: we use the full 64-bit derived seed through
- * gsl_rng_set, which takes an unsigned long).
+ * The generator is GSL's taus2 (fast, 2^88 period). Its seeding reads only
+ * 32 bits, so rng_init folds the 64-bit stream seed into low ^ high before
+ * gsl_rng_set (see rng.c).
  */
 #ifndef CLUSTERSIM_RNG_H
 #define CLUSTERSIM_RNG_H

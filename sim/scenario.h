@@ -23,6 +23,7 @@
 #define CLUSTERSIM_SCENARIO_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "base.h"
 #include "dist.h"
 
@@ -302,6 +303,10 @@ struct scenario {
 struct override {
 	const char *path;
 	const char *value; /* YAML text of the value */
+	/* Length of path when it is not NUL-terminated: override_parse points
+	 * path into its argument ("PATH=VALUE") so nothing is allocated; 0
+	 * means strlen(path). */
+	int pathlen;
 };
 
 /*
@@ -321,16 +326,29 @@ void scenario_release(struct scenario *sc);
 const struct instance_type *scenario_type(const struct scenario *sc, const char *name);
 int scenario_workload_index(const struct scenario *sc, const char *name);
 
-/* Parses "PATH=VALUE" (for --set); ERR_INPUT on a missing '='. */
+/* Parses "PATH=VALUE" (for --set); ERR_INPUT on a missing '=' or an empty
+ * PATH. o->path and o->value point into arg (see pathlen): arg must
+ * outlive o. Overrides are marked "--set:1:COL" with COL the column of the
+ * value in arg, so an error in a value points at it. */
 int override_parse(const char *arg, struct override *o, struct err *e);
 
-/* Loads a catalog file (models/<name>.yaml) into types (arena-owned). */
+/* Loads a catalog file (models/<name>.yaml) into types (arena-owned),
+ * with instance_type_defaults applied. On error nothing is left to free
+ * but what is in a. */
 int catalog_load(struct arena *a, const char *path, struct instance_type **types,
 		 int *ntypes, struct err *e);
 
 /* Fills an instance type's defaults derived from its shape (EKS max pods
- * and kube-reserved when absent, cpu_speed 1.0, ...). */
+ * and kube-reserved when absent, cpu_speed 1.0, ...). "Absent" is a
+ * negative value (max_pods, cpu_speed: <= 0); the catalog loader stores -1
+ * for keys not written. With burst.enabled, also the credit fields. */
 void instance_type_defaults(struct instance_type *t);
+
+/* Writes docs/scenario.md: the scenario, catalog and sweep reference,
+ * generated from the key tables the loader uses (a test compares it with
+ * the committed file, so docs cannot drift). Returns 0, or -1 on a write
+ * error of out. */
+int scenario_schema_markdown(FILE *out);
 
 /* The QoS class Kubernetes gives a pod of this workload. */
 enum qos_class { QOS_BEST_EFFORT, QOS_BURSTABLE, QOS_GUARANTEED };

@@ -13,6 +13,9 @@
  *
  * Errors: ERR_RUN with the database path and SQLite's message (a read-only
  * file, a full disk); the transaction is rolled back.
+ *
+ * Threads: a struct store is one connection, used by one thread at a time;
+ * parallel workers each open their own (they then queue on the write lock).
  */
 #ifndef CLUSTERSIM_STORE_H
 #define CLUSTERSIM_STORE_H
@@ -25,7 +28,11 @@ struct sqlite3;
 
 struct store {
 	struct sqlite3 *db;
-	const char *path;
+	const char *path; /* copy owned by the store, for messages */
+	/* Fault injection, for tests only: when > 0, store_write_run fails
+	 * (and rolls back) after inserting this many rows of the run, counting
+	 * the runs row. store_open sets it to 0. */
+	long fail_after_rows;
 };
 
 /* Opens (creating folders' file and schema). readonly: no schema creation. */

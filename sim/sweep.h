@@ -18,6 +18,8 @@
 #ifndef CLUSTERSIM_SWEEP_H
 #define CLUSTERSIM_SWEEP_H
 
+#include <stdio.h>
+
 #include "base.h"
 #include "scenario.h"
 #include "ydoc.h"
@@ -39,6 +41,9 @@ struct sweep {
 	int npoints; /* product of nvalues; 1 with no parameters */
 };
 
+/* Loads and checks a sweep file (not yet the scenario's points: see
+ * sweep_validate). s need not be initialised; on error it is released.
+ * Limits: at most 1000000 points and 10000000 runs, replications 1..10000. */
 int sweep_load(struct sweep *s, const char *path, struct err *e);
 void sweep_release(struct sweep *s);
 int sweep_nruns(const struct sweep *s);
@@ -56,5 +61,15 @@ char *overrides_json(const struct override *ovr, int n);
  * value's mark on the first failure.
  */
 int sweep_validate(const struct sweep *s, const char *models_dir, struct err *e);
+/*
+ * Cost: one scenario load per point checked. Up to SWEEP_VALIDATE_ALL
+ * points every point is loaded; beyond, a covering set of max(n_i) points
+ * (point k takes value k mod n_i of parameter i), so every value is loaded
+ * at least once but not every combination.
+ */
+#define SWEEP_VALIDATE_ALL 1000
+
+/* The sweep file's keys as markdown (docs/scenario.md). */
+void sweep_schema_markdown(FILE *out);
 
 #endif

@@ -46,19 +46,29 @@ struct ynode {
 struct ydoc {
 	struct arena arena;
 	const char *file;
+	const char *src;      /* the bytes read (NUL-terminated copy), for hashes */
+	size_t srclen;
 	struct ynode **roots; /* one per YAML document in the stream */
 	size_t nroots;
 	size_t nodes;         /* total nodes, for the cap */
 };
 
-/* Loads a file; a missing or unreadable file is ERR_INPUT with its name. */
+/*
+ * Loads a file; a missing or unreadable file is ERR_INPUT with its name.
+ * d need not be initialised; on error it is left released (safe to
+ * release again). Cost: O(bytes + nodes); aliases are shared, not copied.
+ */
 int ydoc_load_file(struct ydoc *d, const char *path, struct err *e);
-/* Loads from memory; name is used in marks. */
+/* Loads from memory; name is used in marks. Same contract. */
 int ydoc_load_string(struct ydoc *d, const char *name, const char *text, size_t len,
 		     struct err *e);
 void ydoc_release(struct ydoc *d);
 /* The single root of a one-document file (NULL for an empty file). */
 struct ynode *ydoc_root(const struct ydoc *d);
+
+/* A plain scalar that YAML reads as null: "", "~", "null", "Null", "NULL".
+ * The loaders treat a null value like an absent key (as Kubernetes does). */
+int ynode_is_null(const struct ynode *n);
 
 /* Map lookup by key; NULL when absent or when map is not a map. O(n). */
 struct ynode *ynode_get(const struct ynode *map, const char *key);
@@ -83,6 +93,16 @@ int ydoc_parse_value(struct ydoc *d, const char *text, struct ymark mark,
  * item that is absent is an error ("no node group named 'x'" style message
  * naming the path and the names that exist). The value node replaces the
  * old one (the old mark is lost: errors then point at the override).
+ *
+ * Path syntax: segments separated by '.'; a segment in brackets is taken
+ * literally ("labels[node.kubernetes.io/role]", "workloads[web]"); names
+ * that contain dots ("t3.medium") are matched greedily against the keys and
+ * item names that exist; a list item without a `name` is addressed by its
+ * 0-based index ("traffic.0.rate.rps"). Nodes along the path are copied
+ * before they change (path copying), so nodes shared by aliases, or a tree
+ * saved by the caller (old root pointer), are never modified: a sweep can
+ * apply a point's overrides and restore d->roots[0] afterwards.
+ * Errors are ERR_INPUT marked with value->mark. O(path length x map size).
  */
 int ydoc_set_path(struct ydoc *d, const char *path, struct ynode *value, struct err *e);
 

@@ -8,6 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "results.h"
+#include "run.h"
+#include "scenario.h"
+
 const char *tu_tmpdir(void)
 {
 	static char dir[256];
@@ -68,4 +72,32 @@ int tu_run(char *out, size_t n, const char *fmt, ...)
 	}
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+void tu_simulate(const char *name, const char *yaml, struct scenario *sc, struct results *res)
+{
+	struct err e = {0};
+	struct run_opts o = {0};
+	const char *path = tu_write_file(name, yaml);
+
+	if (scenario_load(sc, path, NULL, 0, NULL, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		fail_msg("scenario %s does not load", name);
+	}
+	results_init(res);
+	o.seed = sc->seed;
+	if (run_exec(sc, &o, res, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		fail_msg("run of %s failed", name);
+	}
+}
+
+int tu_count_events(const struct results *res, const char *kind, const char *object)
+{
+	int n = 0;
+	for (size_t i = 0; i < res->n_events; i++)
+		if (!strcmp(res->events[i].kind, kind) &&
+		    (!object || (res->events[i].object && !strcmp(res->events[i].object, object))))
+			n++;
+	return n;
 }

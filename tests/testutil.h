@@ -23,4 +23,17 @@ const char *tu_bin(void);
  * (NUL-terminated, truncated to n). */
 int tu_run(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+
+struct scenario;
+struct results;
+/*
+ * Writes yaml to a temp file called name, loads it (failing the test with
+ * the loader's message if it does not load) and runs it with the
+ * scenario's seed; fails the test if the run fails. The caller releases
+ * both with results_release and scenario_release.
+ */
+void tu_simulate(const char *name, const char *yaml, struct scenario *sc, struct results *res);
+/* Events of a kind (and object, when not NULL) in res, in time order. */
+int tu_count_events(const struct results *res, const char *kind, const char *object);
+
 #endif

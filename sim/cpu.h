@@ -1,0 +1,170 @@
+/*
+ * cpu.h -- exact, event-driven sharing of one node's CPU among its pods.
+ *
+ * The model (fluid, no time step):
+ *
+ *   A node has `capacity` cores (its vCPUs, or fewer while a burstable node
+ *   is held to its baseline) of per-core `speed` s (1.0 = reference).
+ *   Each pod is a group (its cgroup) with
+ *     shares w  cpu.shares from the CPU request (cpu_shares_from_milli),
+ *     limit L   CFS quota in cores (INFINITY: none),
+ *     idle I    cores the pod burns with no requests (GC, probes, ...).
+ *   Jobs (requests) run inside a group; one job uses at most one core.
+ *
+ *   Idle and jobs combine as processor sharing: the idle load behaves like
+ *   I extra "virtual jobs", so a group with n jobs wants
+ *       D = min(n + I, L) cores
+ *   and its allocation A is split evenly over the n + I job-equivalents:
+ *       per-job cores r = A / (n + I) <= 1,  idle uses r * I.
+ *   (One job, I = 0.25, L = 1: D = 1, the job gets 0.8 core, idle 0.2.)
+ *
+ *   When sum D <= capacity every group gets its demand. Otherwise CPU is
+ *   split by weighted max-min fairness (water-filling) with weights w:
+ *   A_g = min(D_g, w_g * level), with the level such that sum A = capacity.
+ *   A job needing W CPU-seconds at speed 1.0 progresses at r * s.
+ *
+ * What is simplified against Linux: CFS quota is a fluid cap (no 100 ms
+ * throttling bursts); cgroup v1 shares are the weights (cgroup v2's
+ * 1..10000 weight mapping changes the ratios slightly, reference §7.4);
+ * pods are flat siblings (kubelet's QoS cgroups give Burstable pods the sum
+ * of their shares, which the flat model reproduces, but put all BestEffort
+ * pods under one weight of 2, where here each has 2); load balancing across
+ * cores is perfect.
+ *
+ * Implementation: each group keeps a virtual clock V, the CPU-seconds at
+ * speed 1.0 done by each of its jobs since the group was last empty; V
+ * advances at r * s. A job started at V with work W gets the finish tag
+ * V + W and sits in the group's min-heap of tags (ties: start order). The
+ * node keeps ONE pending engine event, the earliest completion over its
+ * groups, and reschedules it after every change.
+ *
+ * Cost: job start, finish and abort are O(log n) heap work in the group
+ * (n = its jobs) plus O(G) (G = groups on the node; O(G log G) when the node
+ * is contended and water-filling sorts) to re-split the CPU and find the
+ * next completion; nothing ever walks the jobs in flight.
+ *
+ * Ownership: the caller owns nodes, groups and jobs (embed struct cpu_job
+ * in your request). A node references its groups, a group its jobs, until
+ * they are removed / finished / aborted.
+ *
+ * Re-entrancy: the done callback may start and abort jobs and change groups
+ * on any node; changes to the node being completed are applied once when
+ * the callback returns. cpu_node_begin / cpu_node_end give callers the same
+ * batching (e.g. failing many requests at once).
+ */
+#ifndef CLUSTERSIM_CPU_H
+#define CLUSTERSIM_CPU_H
+
+#include <stdint.h>
+
+#include "engine.h"
+
+struct cpu_node;
+struct cpu_group;
+struct cpu_job;
+
+/* A job finished: called at its completion time, after the job has left its
+ * group (the caller may reuse or free it). */
+typedef void (*cpu_done_fn)(void *ctx, struct cpu_job *job);
+/* The node's total usage changed to `used` cores at `now` (credits watch it). */
+typedef void (*cpu_usage_fn)(void *ctx, double now, double used);
+
+struct cpu_job {
+	double tag;              /* CPU-s: group virtual clock at which it ends */
+	uint64_t seq;            /* start order, the tie-breaker */
+	struct cpu_group *group; /* NULL when not running */
+	uint32_t pos;            /* index in the group's heap */
+};
+
+struct cpu_heap_ent {
+	double tag; /* CPU-s */
+	uint64_t seq;
+	struct cpu_job *job;
+};
+
+/* A group's configuration (what kubelet writes into the pod's cgroup). */
+struct cpu_share {
+	double shares; /* cpu.shares weight, >= 2 */
+	double limit;  /* cores; INFINITY when the pod has no CPU limit */
+	double idle;   /* cores used with no requests, >= 0 */
+};
+
+struct cpu_group {
+	struct cpu_node *node; /* NULL when not on a node */
+	struct cpu_share sh;
+	cpu_done_fn on_done;
+	void *ctx;
+	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
+	uint32_t njobs, cap;
+	uint32_t index;        /* position in node->groups */
+	double vclock;         /* CPU-s per job since the group was last empty */
+	double demand;         /* cores, D */
+	double alloc;          /* cores, A (jobs and idle) */
+	double per_job;        /* cores per job, r */
+	double used;           /* CPU-s (cores x s) integrated up to node->t_last */
+};
+
+struct cpu_node {
+	struct engine *eng;
+	double capacity;   /* cores */
+	double speed;      /* per-core speed relative to 1.0 */
+	struct cpu_group **groups;
+	struct cpu_group **order; /* scratch for water-filling */
+	uint32_t ngroups, cap;
+	double t_last;     /* s: groups' clocks are current as of this time */
+	double alloc;      /* cores used now (sum of A) */
+	double used;       /* CPU-s integrated up to t_last */
+	event_id ev;       /* the next completion, 0 when none */
+	double ev_t;       /* s, its time */
+	struct cpu_group *next; /* the group whose job completes at ev_t */
+	uint64_t seq;
+	int batch;         /* > 0: inside a callback or begin/end */
+	int dirty;         /* a change is waiting for the end of the batch */
+	cpu_usage_fn watch;
+	void *watch_ctx;
+	uint64_t heap_moves; /* diagnostic: heap entries moved, ever */
+};
+
+/* Kubernetes' MilliCPUToShares (reference §7.4): milli*1024/1000 clamped to
+ * [2, 262144]; 0 or absent (< 0) -> 2. */
+double cpu_shares_from_milli(int64_t milli);
+/* Kubernetes' MilliCPUToQuota over the 100 ms period as cores: milli/1000,
+ * at least 1 ms per period (0.01 core); 0 or absent (< 0) -> INFINITY. */
+double cpu_limit_from_milli(int64_t milli);
+
+void cpu_node_init(struct cpu_node *n, struct engine *eng, double capacity, double speed);
+/* Cancels the pending completion. Groups must have been removed. */
+void cpu_node_release(struct cpu_node *n);
+/* Capacity (cores, >= 0) from now on, e.g. a burstable node's baseline cap. */
+void cpu_node_set_capacity(struct cpu_node *n, double capacity);
+/* One watcher of the node's usage (NULL to stop); called after each change
+ * of the total, never from inside a batch. */
+void cpu_node_watch(struct cpu_node *n, cpu_usage_fn fn, void *ctx);
+void cpu_node_begin(struct cpu_node *n);
+void cpu_node_end(struct cpu_node *n);
+/* Cores in use now, and CPU-s (core-seconds) used since init, up to now. */
+double cpu_node_used(const struct cpu_node *n);
+double cpu_node_cpu_seconds(const struct cpu_node *n, double now);
+
+/* Adds group g (caller-owned; zeroed, or removed from a node before) to node
+ * n; fn(ctx, job) is called for each finished job. */
+void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_share *sh,
+		   cpu_done_fn fn, void *ctx);
+/* Changes shares / limit / idle from now on (in-place resize, HPA, restarts). */
+void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh);
+/* Removes g from its node; it must have no jobs (abort them first). */
+void cpu_group_remove(struct cpu_group *g);
+/* Frees the group's heap; the group must not be on a node. */
+void cpu_group_release(struct cpu_group *g);
+/* Cores the group uses now (jobs and idle), CPU-s used up to now. */
+double cpu_group_used(const struct cpu_group *g);
+double cpu_group_cpu_seconds(const struct cpu_group *g, double now);
+
+/* Starts job j (not running) in g needing `work` CPU-s at speed 1.0 (>= 0). */
+void cpu_job_start(struct cpu_group *g, struct cpu_job *j, double work);
+/* Stops a running job without calling done. O(log n) + re-split. */
+void cpu_job_abort(struct cpu_job *j);
+/* CPU-s at speed 1.0 still needed by a running job, as of now. */
+double cpu_job_remaining(const struct cpu_job *j, double now);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * metrics.c -- what a run records: samples every sample_interval, and at
+ * its end the nodes, pods and summary rows.
+ *
+ * CPU in samples is the average over the interval since the previous
+ * sample (integrated CPU-seconds / seconds, as metrics-server and
+ * cAdvisor's rate() report it), not an instantaneous value. Memory, pods,
+ * in-flight requests and readiness are the values at the sample time.
+ * service_samples carries the requests of the interval: arrival rate,
+ * completions, errors and latency percentiles (NULL when none completed).
+ *
+ * Cost: O(nodes + pods + workloads) per sample.
+ */
+#include "sim.h"
+
+#include <math.h>
+
+#include "cost.h"
+
+static double rate_since(double now, double *t_prev, double *prev, double cur)
+{
+	double dt = now - *t_prev, r = dt > 0 ? (cur - *prev) / dt : 0.0;
+	*t_prev = now;
+	*prev = cur;
+	return r;
+}
+
+static void sample_pod(struct sim *s, struct sim_pod *sp, const char *node, double *mem)
+{
+	double now = s->eng.now, cpu = 0.0, m = kubelet_pod_memory(s, sp);
+	struct res_pod_sample *ps;
+
+	if (sp->running)
+		cpu = rate_since(now, &sp->t_prev, &sp->cpu_s_prev,
+				 cpu_group_cpu_seconds(&sp->srv.group, now));
+	*mem += m;
+	if (!s->sc->record.pod_samples)
+		return;
+	ps = results_add_pod_sample(s->res);
+	ps->t = now;
+	ps->pod = results_name(s->res, sp->p->name);
+	ps->node = node;
+	ps->workload = results_name(s->res, sp->p->wl->name);
+	ps->cpu_used = cpu;
+	ps->mem_used = m;
+	ps->inflight = sp->running ? (int)sp->srv.inflight : 0;
+	ps->ready = sp->p->ready;
+}
+
+static void sample_node(struct sim *s, struct node *n)
+{
+	struct sim_node *sn = sim_node_of(n);
+	double now = s->eng.now, mem = 0.0;
+	struct res_node_sample *ns;
+	const char *name = results_name(s->res, n->name);
+
+	for (int i = 0; i < n->npods; i++)
+		sample_pod(s, sim_pod_of(n->pods[i]), name, &mem);
+	ns = results_add_node_sample(s->res);
+	ns->t = now;
+	ns->node = name;
+	ns->cpu_used = rate_since(now, &sn->t_prev, &sn->cpu_s_prev,
+				  cpu_node_cpu_seconds(&sn->cpu, now));
+	ns->cpu_requested = (double)n->req_cpu / 1000.0;
+	ns->cpu_capacity = n->type->vcpu;
+	ns->mem_used = mem;
+	ns->mem_requested = (double)n->req_mem;
+	ns->mem_capacity = (double)n->type->memory;
+	ns->pods = n->npods;
+	ns->credits = sn->burstable ? credits_balance(&sn->credits, now) : NAN;
+}
+
+static void sample_service(struct sim *s, struct sim_workload *w, double dt)
+{
+	struct res_service_sample *ss = results_add_service_sample(s->res);
+
+	ss->t = s->eng.now;
+	ss->workload = results_name(s->res, w->spec->name);
+	ss->rps = dt > 0 ? (double)w->win_arrivals / dt : 0.0;
+	ss->completed = w->win_completed;
+	ss->errors = w->win_errors;
+	if (w->win.n > 0) {
+		ss->p50_ms = hist_quantile(&w->win, 0.50);
+		ss->p95_ms = hist_quantile(&w->win, 0.95);
+		ss->p99_ms = hist_quantile(&w->win, 0.99);
+	}
+	ss->replicas = w->spec->kind == WL_DEPLOYMENT ? w->desired : w->nlive;
+	ss->ready_replicas = w->nep;
+	w->win_arrivals = w->win_completed = w->win_errors = 0;
+	hist_reset(&w->win);
+}
+
+static void on_sample(void *ctx, void *obj, uint64_t k)
+{
+	struct sim *s = ctx;
+	double next = (double)(k + 1) * s->sc->sample_interval;
+	(void)obj;
+
+	for (int i = 0; i < s->cl.nnodes; i++)
+		sample_node(s, s->cl.nodes[i]);
+	for (int i = 0; i < s->sc->nworkloads; i++)
+		sample_service(s, &s->wl[i], s->sc->sample_interval);
+	if (next <= s->end + 1e-9)
+		engine_at(&s->eng, next, on_sample, NULL, k + 1);
+}
+
+void metrics_start(struct sim *s)
+{
+	if (s->sc->sample_interval <= s->end)
+		engine_at(&s->eng, s->sc->sample_interval, on_sample, NULL, 1);
+}
+
+static double node_rows(struct sim *s, double *node_hours, double *exhausted)
+{
+	double total = 0.0, now = s->eng.now;
+
+	for (int i = 0; i < s->cl.nnode_ids; i++) {
+		struct node *n = s->cl.node_by_id[i];
+		struct sim_node *sn = sim_node_of(n);
+		struct res_node *r = results_add_node(s->res);
+		double end = isnan(n->deleted_t) ? now : n->deleted_t;
+
+		r->node = results_name(s->res, n->name);
+		r->node_group = results_name(s->res, n->ng->name);
+		r->instance_type = results_name(s->res, n->type->name);
+		r->zone = results_name(s->res, n->zone);
+		r->created_t = n->created_t;
+		r->ready_t = n->ready_t;
+		r->deleted_t = n->deleted_t;
+		r->cost_usd = cost_instance_usd(n->type->price_per_hour, n->created_t, end);
+		if (sn->burstable) {
+			r->cost_usd += credits_surplus_usd(&sn->credits, end);
+			*exhausted += credits_exhausted_seconds(&sn->credits, end);
+		}
+		*node_hours += (end - n->created_t) / 3600.0;
+		total += r->cost_usd;
+	}
+	return total;
+}
+
+static double pod_rows(struct sim *s)
+{
+	double pending_s = 0.0, now = s->eng.now;
+
+	for (int i = 0; i < s->cl.npod_ids; i++) {
+		struct pod *p = s->cl.pod_by_id[i];
+		struct sim_pod *sp = sim_pod_of(p);
+		struct res_pod *r = results_add_pod(s->res);
+		double until = !isnan(p->scheduled_t) ? p->scheduled_t
+			       : !isnan(p->deleted_t) ? p->deleted_t : now;
+
+		r->pod = results_name(s->res, p->name);
+		r->workload = results_name(s->res, p->wl->name);
+		r->node = p->node ? results_name(s->res, p->node->name) : NULL;
+		r->created_t = p->created_t;
+		r->scheduled_t = p->scheduled_t;
+		r->ready_t = p->ready_t;
+		r->deleted_t = p->deleted_t;
+		r->restarts = p->restarts;
+		r->oom_kills = p->oom_kills;
+		r->end_reason = sp->end_reason;
+		pending_s += until - p->created_t;
+	}
+	return pending_s;
+}
+
+void metrics_finish(struct sim *s)
+{
+	struct res_summary *sum = &s->res->summary;
+	double node_hours = 0.0, exhausted = 0.0, cost;
+
+	cost = node_rows(s, &node_hours, &exhausted);
+	cost += cost_fee_usd(s->sc->cluster.control_plane_price_per_hour, s->end);
+	cost += cost_fee_usd(s->sc->cluster.load_balancer_price_per_hour, s->end);
+	sum->cost_usd = cost;
+	sum->cost_per_month_usd = cost_per_month(cost, s->end);
+	sum->node_hours = node_hours;
+	sum->pending_pod_seconds = pod_rows(s);
+	sum->credits_exhausted_seconds = exhausted;
+	sum->requests = s->requests;
+	sum->errors = s->errors;
+	sum->error_rate = s->requests > 0 ? (double)s->errors / (double)s->requests : 0.0;
+	sum->latency_mean_ms = hist_mean(&s->lat);
+	sum->latency_p50_ms = hist_quantile(&s->lat, 0.50);
+	sum->latency_p95_ms = hist_quantile(&s->lat, 0.95);
+	sum->latency_p99_ms = hist_quantile(&s->lat, 0.99);
+	sum->latency_max_ms = s->lat.n ? s->lat.max : 0.0;
+	sum->oom_kills = s->oom_kills;
+	sum->evictions = s->evictions;
+	sum->restarts = s->restarts;
+	sum->max_nodes = s->max_nodes;
+	sum->max_pending_pods = s->max_pending;
+}

@@ -1,0 +1,182 @@
+/*
+ * results.c -- a run's output rows, held in memory until the store writes
+ * them (see results.h).
+ *
+ * Rows live in growable arrays (doubling, amortised O(1) per append).
+ * Strings live in the results' arena and die with it. Names that repeat in
+ * millions of sample rows are interned in an open-addressing hash set with
+ * linear probing, kept at most half full, so a lookup is O(1) expected and
+ * a sample row stores three pointers instead of three string copies.
+ *
+ * Fresh rows are zeroed, except fields whose absence the schema expresses
+ * as NULL (times that never happened, credits of non-burstable nodes,
+ * percentiles with no request): those start as NAN, so a caller that never
+ * sets them writes NULL rather than a false 0.
+ */
+#include "results.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct name_slot {
+	uint64_t hash;
+	const char *name; /* NULL: empty slot */
+};
+
+struct name_table {
+	struct name_slot *slots;
+	size_t cap; /* power of two */
+	size_t n;
+};
+
+static void names_grow(struct name_table *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 64;
+	struct name_slot *ns = xcalloc(ncap, sizeof(*ns));
+	size_t i;
+
+	for (i = 0; i < t->cap; i++) {
+		size_t j;
+
+		if (!t->slots[i].name)
+			continue;
+		j = t->slots[i].hash & (ncap - 1);
+		while (ns[j].name)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = ns;
+	t->cap = ncap;
+}
+
+const char *results_name(struct results *r, const char *s)
+{
+	struct name_table *t = r->names;
+	uint64_t h;
+	size_t j;
+
+	if (!s)
+		return NULL;
+	if (2 * (t->n + 1) > t->cap)
+		names_grow(t);
+	/* FNV-1a's low bits are weak for short similar names; mix them. */
+	h = mix64(hash_str64(s));
+	j = h & (t->cap - 1);
+	while (t->slots[j].name) {
+		if (t->slots[j].hash == h && strcmp(t->slots[j].name, s) == 0)
+			return t->slots[j].name;
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->slots[j].hash = h;
+	t->slots[j].name = arena_strdup(&r->arena, s);
+	t->n++;
+	return t->slots[j].name;
+}
+
+void results_init(struct results *r)
+{
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
+	r->names = xcalloc(1, sizeof(*r->names));
+	r->run.params = "{}";
+}
+
+void results_release(struct results *r)
+{
+	if (r->names)
+		free(r->names->slots);
+	free(r->names);
+	free(r->nodes);
+	free(r->pods);
+	free(r->events);
+	free(r->node_samples);
+	free(r->pod_samples);
+	free(r->service_samples);
+	free(r->scores);
+	arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+struct res_node *results_add_node(struct results *r)
+{
+	struct res_node *n;
+
+	GROW(r->nodes, r->n_nodes, r->cap_nodes);
+	n = memset(&r->nodes[r->n_nodes++], 0, sizeof(*n));
+	n->created_t = n->ready_t = n->deleted_t = NAN;
+	return n;
+}
+
+struct res_pod *results_add_pod(struct results *r)
+{
+	struct res_pod *p;
+
+	GROW(r->pods, r->n_pods, r->cap_pods);
+	p = memset(&r->pods[r->n_pods++], 0, sizeof(*p));
+	p->created_t = p->scheduled_t = p->ready_t = p->deleted_t = NAN;
+	return p;
+}
+
+void results_event(struct results *r, double t, const char *kind, const char *object,
+		   const char *node, const char *fmt, ...)
+{
+	struct res_event *ev;
+	va_list ap;
+	int n;
+	char *msg;
+
+	assert(kind);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = arena_alloc(&r->arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+
+	GROW(r->events, r->n_events, r->cap_events);
+	ev = &r->events[r->n_events++];
+	ev->t = t;
+	ev->kind = kind;
+	/* Interning is idempotent, so callers may pass any string here. */
+	ev->object = results_name(r, object);
+	ev->node = results_name(r, node);
+	ev->message = msg;
+}
+
+struct res_node_sample *results_add_node_sample(struct results *r)
+{
+	struct res_node_sample *s;
+
+	GROW(r->node_samples, r->n_node_samples, r->cap_node_samples);
+	s = memset(&r->node_samples[r->n_node_samples++], 0, sizeof(*s));
+	s->credits = NAN;
+	return s;
+}
+
+struct res_pod_sample *results_add_pod_sample(struct results *r)
+{
+	GROW(r->pod_samples, r->n_pod_samples, r->cap_pod_samples);
+	return memset(&r->pod_samples[r->n_pod_samples++], 0, sizeof(*r->pod_samples));
+}
+
+struct res_service_sample *results_add_service_sample(struct results *r)
+{
+	struct res_service_sample *s;
+
+	GROW(r->service_samples, r->n_service_samples, r->cap_service_samples);
+	s = memset(&r->service_samples[r->n_service_samples++], 0, sizeof(*s));
+	s->p50_ms = s->p95_ms = s->p99_ms = NAN;
+	return s;
+}
+
+struct res_score *results_add_score(struct results *r)
+{
+	GROW(r->scores, r->n_scores, r->cap_scores);
+	return memset(&r->scores[r->n_scores++], 0, sizeof(*r->scores));
+}

@@ -1,0 +1,183 @@
+/*
+ * sim.h -- the state of one run, shared by the modules that model it.
+ *
+ * Owns: everything a run touches. run_exec (run.c) creates one struct sim,
+ * drives its engine to the scenario's end and turns it into results; the
+ * modules below each own one concept and keep their per-object state in
+ * the structs here:
+ *
+ *   sim.c         node joins, the scheduling pass, events into results
+ *   controller.c  ReplicaSets (replicas, replacements, scale-down order)
+ *                 and DaemonSets (one pod per eligible node)
+ *   kubelet.c     a pod's life on its node: image pull, start, readiness,
+ *                 termination with grace, restarts
+ *   service.c     traffic streams, endpoints, routing, request accounting
+ *   metrics.c     samples every sample_interval and the run's summary
+ *
+ * Per-node and per-pod model state hangs off node->model / pod->model
+ * (struct sim_node, struct sim_pod), allocated in the sim's arena and
+ * living as long as the run (the cluster keeps deleted pods and removed
+ * nodes for the results, and so do we).
+ *
+ * No module keeps state outside struct sim: runs execute side by side in
+ * threads.
+ */
+#ifndef CLUSTERSIM_SIM_H
+#define CLUSTERSIM_SIM_H
+
+#include <stdint.h>
+
+#include "base.h"
+#include "cluster.h"
+#include "cpu.h"
+#include "credits.h"
+#include "engine.h"
+#include "hist.h"
+#include "rate.h"
+#include "results.h"
+#include "rng.h"
+#include "run.h"
+#include "scenario.h"
+#include "sched.h"
+#include "serve.h"
+
+struct sim;
+
+struct sim_node {
+	struct sim *sim;
+	struct node *n;
+	struct cpu_node cpu;
+	struct credits credits;
+	int burstable;          /* credits are tracked */
+	double cpu_s_prev;      /* CPU-s at the previous sample */
+	double t_prev;          /* s, time of cpu_s_prev */
+};
+
+struct sim_pod {
+	struct sim *sim;
+	struct pod *p;
+	struct sim_workload *w;
+	struct serve srv;       /* the container's cgroup and request server */
+	int running;            /* container up: srv is on the node's CPU */
+	int deleting;           /* Killing sent: draining, then deleted */
+	event_id timer;         /* next lifecycle step, 0 when none */
+	int ep_pos;             /* index in w->ep, -1 when not an endpoint */
+	int live_pos;           /* index in w->live, -1 once deleted */
+	uint64_t fail_hash;     /* last FailedScheduling message, to dedupe */
+	const char *end_reason; /* pods.end_reason once deleted (static) */
+	double cpu_s_prev;      /* CPU-s at the previous sample */
+	double t_prev;          /* s, time of cpu_s_prev */
+};
+
+struct sim_workload {
+	const struct workload *spec;
+	int index;
+	int desired;            /* replicas the ReplicaSet keeps (Deployments) */
+	struct sim_pod **live;  /* pods not deleted and not being deleted */
+	int nlive, cap_live;
+	struct sim_pod **ep;    /* endpoints: Ready pods */
+	int nep, cap_ep;
+	uint64_t rr;            /* round-robin cursor */
+	struct rng rng_route;
+	struct hist win;        /* ms, requests completed this sample interval */
+	int64_t win_arrivals, win_completed, win_errors;
+};
+
+struct sim_stream {
+	const struct traffic *tr;
+	struct sim_workload *w;
+	struct rng rng_arrive, rng_work;
+	struct arrivals arr;
+};
+
+struct sim {
+	const struct scenario *sc;
+	const struct run_opts *o;
+	double end;              /* s */
+	struct engine eng;
+	struct results *res;
+	struct arena arena;      /* sim_node, sim_pod */
+	struct cluster cl;
+	struct sched sch;
+	event_id sched_ev;       /* the pending scheduling pass, 0 when none */
+	struct rng rng_tiebreak;
+	struct serve_pool pool;
+	struct sim_workload *wl; /* [sc->nworkloads] */
+	struct sim_stream *st;   /* [sc->ntraffic] */
+	struct hist lat;         /* ms, requests completed after warmup */
+	int64_t requests, errors; /* arriving after warmup */
+	int pending;             /* pods created and not yet bound */
+	int max_pending, max_nodes;
+	int64_t oom_kills, evictions, restarts;
+	double wall_start;       /* s, for progress */
+	double progress_last;    /* s of wall time of the last progress line */
+	int tearing_down;        /* run over: callbacks only release */
+	int failed;
+	struct err err;
+};
+
+/* ---- sim.c ----------------------------------------------------------- */
+
+/* Seconds of wall-clock time (monotonic). */
+double sim_wall(void);
+/* Adds node <group>-<index> now; Ready at once or after boot_time. */
+struct node *sim_node_add(struct sim *s, int group, int index, int ready_now);
+/* Marks a provisioned node Ready and tells the scheduler. */
+void sim_node_ready(struct sim *s, struct node *n);
+/* A pod is created: counts it pending and queues it for the scheduler. */
+void sim_pod_created(struct sim *s, struct pod *p);
+/* Asks for a scheduling pass at the current time (coalesced). */
+void sim_kick_scheduler(struct sim *s);
+static inline struct sim_pod *sim_pod_of(const struct pod *p)
+{
+	return p->model;
+}
+static inline struct sim_node *sim_node_of(const struct node *n)
+{
+	return n->model;
+}
+
+/* ---- controller.c ---------------------------------------------------- */
+
+void controller_start(struct sim *s);
+/* Sets a Deployment's replicas (HPA) and creates or deletes pods. */
+void controller_scale(struct sim *s, struct sim_workload *w, int replicas);
+/* A node joined: DaemonSet pods for it. */
+void controller_node_added(struct sim *s, struct node *n);
+/* A pod is gone for good (deleted, evicted): replace it if still wanted. */
+void controller_pod_gone(struct sim *s, struct sim_pod *sp, int replace);
+
+/* ---- kubelet.c ------------------------------------------------------- */
+
+/* The scheduler bound the pod: pull the image, start, become Ready. */
+void kubelet_pod_bound(struct sim *s, struct sim_pod *sp);
+/* Deletes a pod gracefully (Killing): leaves the endpoints, drains its
+ * requests for up to termination_grace, then is deleted. reason is the
+ * pods.end_reason ("ScaledDown", "Evicted", ...). */
+void kubelet_pod_delete(struct sim *s, struct sim_pod *sp, const char *reason);
+/* A request finished or failed in the pod (drain bookkeeping). */
+void kubelet_request_left(struct sim *s, struct sim_pod *sp);
+/* Memory the pod's container uses now (bytes): base + per_inflight x
+ * requests in it + growth_per_hour x hours since it started; 0 when no
+ * container runs. */
+double kubelet_pod_memory(const struct sim *s, const struct sim_pod *sp);
+
+/* ---- service.c ------------------------------------------------------- */
+
+void service_init(struct sim *s);
+void service_start(struct sim *s);
+void service_release(struct sim *s);
+void service_endpoint_add(struct sim *s, struct sim_pod *sp);
+void service_endpoint_remove(struct sim *s, struct sim_pod *sp);
+/* The serve callbacks of every pod. */
+extern const struct serve_ops service_serve_ops;
+/* The share (shares, limit, idle) of a pod's cgroup. */
+struct cpu_share service_pod_share(const struct pod *p);
+
+/* ---- metrics.c ------------------------------------------------------- */
+
+void metrics_start(struct sim *s);
+/* Writes nodes, pods and summary rows at the end of the run. */
+void metrics_finish(struct sim *s);
+
+#endif

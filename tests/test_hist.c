@@ -1,0 +1,225 @@
+/*
+ * test_hist.c -- the log histogram's 1 % guarantee, merge, clamping and
+ * fixed memory.
+ *
+ * Reference quantiles are exact: the nearest-rank value (rank ceil(q n),
+ * at least 1) of the sorted samples, the definition hist.h promises.
+ */
+#include "testutil.h"
+
+#include "base.h"
+#include "dist.h"
+#include "hist.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double qs[] = { 0, 0.001, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1 };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double exact_quantile(const double *sorted, size_t n, double q)
+{
+	size_t rank = (size_t)ceil(q * (double)n);
+	return sorted[rank ? rank - 1 : 0];
+}
+
+static void check_quantiles(const struct hist *h, double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (size_t i = 0; i < ARRAY_LEN(qs); i++) {
+		double want = exact_quantile(v, n, qs[i]), got = hist_quantile(h, qs[i]);
+		if (!(fabs(got - want) <= 0.01 * want))
+			fail_msg("q=%g: got %.9g, exact %.9g (%.4f %%)", qs[i], got, want,
+				 100 * (got / want - 1));
+	}
+	assert_true(hist_quantile(h, 0) == v[0]); /* exact min and max */
+	assert_true(hist_quantile(h, 1) == v[n - 1]);
+}
+
+/* Every reported quantile within 1 % of the exact one, for several
+ * distributions; lognormal with sigma 3 and median 55 ms spans about
+ * 1e-3 .. 1e7 ms. */
+static void test_quantiles_within_1pct(void **state)
+{
+	static const struct dist ds[] = {
+		{ DIST_LOGNORMAL, 5000, 90 },  /* sigma = sqrt(ln(1 + 90^2)) = 3.0 */
+		{ DIST_LOGNORMAL, 0.2, 0.3 },  /* narrow, below 1 ms */
+		{ DIST_EXPONENTIAL, 12, 0 },
+		{ DIST_GAMMA, 30, 1.2 },      /* shape 0.69: dense near 0 */
+		{ DIST_UNIFORM, 100, 101 },    /* inside a handful of buckets */
+	};
+	enum { N = 200000 };
+	double *v = malloc(N * sizeof(*v));
+	struct rng r;
+	(void)state;
+
+	assert_non_null(v);
+	rng_init(&r, 1, "test/hist");
+	for (size_t k = 0; k < ARRAY_LEN(ds); k++) {
+		struct hist h;
+		double sum = 0;
+		size_t n = 0;
+		hist_init(&h);
+		for (size_t i = 0; i < N; i++) {
+			double x = dist_sample(&ds[k], &r);
+			if (x < HIST_MIN || x > HIST_MAX)
+				continue; /* keep to the documented range */
+			v[n++] = x;
+			sum += x;
+			hist_add(&h, x);
+		}
+		assert_true(n > N * 0.99);
+		assert_int_equal(h.n, n);
+		assert_true(fabs(hist_mean(&h) - sum / n) <= 1e-12 * (sum / n));
+		check_quantiles(&h, v, n);
+		hist_release(&h);
+	}
+	rng_release(&r);
+	free(v);
+}
+
+/*
+ * The edges of the buckets are where rounding could put a value into the
+ * wrong bucket. For every bucket edge b = HIST_MIN 1.02^i and its
+ * neighbours one ulp away, the median of {tiny, b, huge} (rank 2 of 3,
+ * never the min or max) must be within 1 % of b.
+ */
+static void test_bucket_edges(void **state)
+{
+	struct hist h;
+	(void)state;
+
+	hist_init(&h);
+	for (int i = 1; i < hist_nbuckets() - 1; i++) {
+		double b = HIST_MIN * pow(HIST_GAMMA, i);
+		double v[3] = { nextafter(b, 0), b, nextafter(b, INFINITY) };
+		for (int k = 0; k < 3; k++) {
+			double got;
+			hist_reset(&h);
+			hist_add(&h, HIST_MIN / 10);
+			hist_add(&h, v[k]);
+			hist_add(&h, HIST_MAX * 10);
+			got = hist_quantile(&h, 0.5);
+			if (!(fabs(got - v[k]) <= 0.01 * v[k]))
+				fail_msg("edge %d: %.17g read back as %.17g", i, v[k], got);
+		}
+	}
+	hist_release(&h);
+}
+
+/* The bucket count is the least with HIST_MIN g^n > HIST_MAX. */
+static void test_nbuckets(void **state)
+{
+	int n = hist_nbuckets();
+	(void)state;
+
+	assert_true(HIST_MIN * pow(HIST_GAMMA, n) > HIST_MAX);
+	assert_true(HIST_MIN * pow(HIST_GAMMA, n - 1) <= HIST_MAX);
+}
+
+static void test_merge_equals_adding_all(void **state)
+{
+	struct hist a, b, all;
+	struct rng r;
+	struct dist d = { DIST_LOGNORMAL, 20, 3 };
+	(void)state;
+
+	hist_init(&a);
+	hist_init(&b);
+	hist_init(&all);
+	rng_init(&r, 1, "test/hist/merge");
+	for (int i = 0; i < 50000; i++) {
+		double x = dist_sample(&d, &r);
+		hist_add(i % 3 ? &a : &b, x);
+		hist_add(&all, x);
+	}
+	hist_merge(&a, &b);
+	assert_int_equal(a.n, all.n);
+	assert_memory_equal(a.counts, all.counts, hist_nbuckets() * sizeof(*a.counts));
+	assert_true(a.min == all.min && a.max == all.max);
+	assert_true(fabs(a.sum - all.sum) <= 1e-12 * all.sum); /* order of additions */
+	for (size_t i = 0; i < ARRAY_LEN(qs); i++)
+		assert_true(hist_quantile(&a, qs[i]) == hist_quantile(&all, qs[i]));
+
+	/* Merging into or from an empty histogram. */
+	hist_reset(&b);
+	hist_merge(&b, &all);
+	assert_true(b.min == all.min && b.max == all.max && b.n == all.n);
+	hist_reset(&b);
+	hist_merge(&all, &b);
+	assert_int_equal(all.n, a.n);
+	rng_release(&r);
+	hist_release(&a);
+	hist_release(&b);
+	hist_release(&all);
+}
+
+static void test_empty_and_clamped(void **state)
+{
+	struct hist h;
+	int nb = hist_nbuckets();
+	(void)state;
+
+	hist_init(&h);
+	assert_true(hist_quantile(&h, 0.5) == 0);
+	assert_true(hist_mean(&h) == 0);
+	/* Out of range: counted in the end buckets, min/max/sum exact. */
+	hist_add(&h, 0);
+	hist_add(&h, 1e-7);
+	hist_add(&h, 1e12);
+	assert_int_equal(h.n, 3);
+	assert_int_equal(h.counts[0], 2);
+	assert_int_equal(h.counts[nb - 1], 1);
+	assert_true(h.min == 0 && h.max == 1e12);
+	assert_true(hist_mean(&h) == (1e-7 + 1e12) / 3);
+	assert_true(hist_quantile(&h, 1) == 1e12);
+	/* The median, 1e-7, lies in bucket 0, which holds everything below
+	 * HIST_MIN: it reads back as that bucket's midpoint. */
+	assert_true(hist_quantile(&h, 0.5) <= HIST_MIN * 1.02);
+	hist_reset(&h);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(h.counts[0], 0);
+	hist_add(&h, 5);
+	assert_true(hist_quantile(&h, 0.3) == 5 && h.min == 5 && h.max == 5);
+	hist_release(&h);
+}
+
+/* Memory does not depend on the number of values. */
+static void test_fixed_memory(void **state)
+{
+	struct hist h;
+	const uint64_t *counts;
+	struct rng r;
+	(void)state;
+
+	hist_init(&h);
+	counts = h.counts;
+	rng_init(&r, 1, "test/hist/memory");
+	for (int i = 0; i < 1000000; i++)
+		hist_add(&h, rng_exponential(&r, 100));
+	assert_ptr_equal(h.counts, counts);
+	assert_int_equal(h.n, 1000000);
+	assert_int_equal(hist_nbuckets(), 1396);
+	rng_release(&r);
+	hist_release(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quantiles_within_1pct),
+		cmocka_unit_test(test_bucket_edges),
+		cmocka_unit_test(test_nbuckets),
+		cmocka_unit_test(test_merge_equals_adding_all),
+		cmocka_unit_test(test_empty_and_clamped),
+		cmocka_unit_test(test_fixed_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
