@@ -114,6 +114,27 @@ static void map_grow(struct cluster_key *k)
 		k->map[map_find(k, k->dom[d].value, hash_str64(k->dom[d].value))] = d;
 }
 
+/* Doubles the domain capacity of key k and of every class row. */
+static void grow_domains(struct cluster *c, struct cluster_key *k)
+{
+	int cap = k->cap_dom ? 2 * k->cap_dom : 8;
+	size_t old = (size_t)k->cap_dom, bytes = (size_t)cap * sizeof(int32_t);
+
+	k->dom = xrealloc(k->dom, (size_t)cap * sizeof(*k->dom));
+	if (!k->live) {
+		k->live = xcalloc((size_t)c->nclass + 1, sizeof(*k->live));
+		k->all = xcalloc((size_t)c->nclass + 1, sizeof(*k->all));
+		k->sum_all = xcalloc((size_t)c->nclass + 1, sizeof(*k->sum_all));
+	}
+	for (int i = 0; i < c->nclass; i++) {
+		k->live[i] = xrealloc(k->live[i], bytes);
+		k->all[i] = xrealloc(k->all[i], bytes);
+		memset(k->live[i] + old, 0, bytes - old * sizeof(int32_t));
+		memset(k->all[i] + old, 0, bytes - old * sizeof(int32_t));
+	}
+	k->cap_dom = cap;
+}
+
 /* Domain index of value under key k, created empty when new. O(1) expected. */
 static int domain_get(struct cluster *c, struct cluster_key *k, const char *value)
 {
@@ -125,12 +146,12 @@ static int domain_get(struct cluster *c, struct cluster_key *k, const char *valu
 	slot = map_find(k, value, h);
 	if (k->map[slot] >= 0)
 		return k->map[slot];
-	GROW(k->dom, k->ndom, k->cap_dom);
+	if (k->ndom == k->cap_dom)
+		grow_domains(c, k);
 	d = k->ndom++;
 	k->dom[d].value = arena_strdup(&c->arena, value);
 	k->dom[d].nodes = 0;
 	k->dom[d].live_pos = -1;
-	k->dom[d].cnt = arena_alloc(&c->arena, 2 * (size_t)c->nclass * sizeof(int32_t));
 	k->map[slot] = d;
 	return d;
 }
@@ -140,9 +161,9 @@ static void domain_join(struct cluster *c, struct cluster_key *k, int d)
 	struct cluster_domain *dm = &k->dom[d];
 
 	if (dm->nodes++ == 0) {
-		GROW(k->live, k->nlive, k->cap_live);
+		GROW(k->lives, k->nlive, k->cap_live);
 		dm->live_pos = k->nlive;
-		k->live[k->nlive++] = d;
+		k->lives[k->nlive++] = d;
 	}
 	k->nodes_with_key++;
 	(void)c;
@@ -156,10 +177,10 @@ static void domain_leave(struct cluster *c, struct cluster_key *k, int d)
 	k->nodes_with_key--;
 	if (--dm->nodes > 0)
 		return;
-	for (int i = 0; i < 2 * c->nclass; i++)
-		assert(dm->cnt[i] == 0);
-	int last = k->live[--k->nlive];
-	k->live[dm->live_pos] = last;
+	for (int i = 0; i < c->nclass; i++)
+		assert(k->live[i][d] == 0 && k->all[i][d] == 0);
+	int last = k->lives[--k->nlive];
+	k->lives[dm->live_pos] = last;
 	k->dom[last].live_pos = dm->live_pos;
 	dm->live_pos = -1;
 }
@@ -182,11 +203,13 @@ static void count_pod(struct cluster *c, const struct pod *p, int dlive, int dal
 	for (int k = 0; k < c->nkeys; k++) {
 		if (n->dom[k] < 0)
 			continue;
-		int32_t *cnt = c->keys[k].dom[n->dom[k]].cnt;
+		int d = n->dom[k];
 		for (int i = 0; i < wi->nclasses; i++) {
-			cnt[wi->classes[i]] += dlive;
-			cnt[c->nclass + wi->classes[i]] += dall;
-			assert(cnt[wi->classes[i]] >= 0 && cnt[c->nclass + wi->classes[i]] >= 0);
+			int cls = wi->classes[i];
+			c->keys[k].live[cls][d] += dlive;
+			c->keys[k].all[cls][d] += dall;
+			c->keys[k].sum_all[cls] += dall;
+			assert(c->keys[k].live[cls][d] >= 0 && c->keys[k].all[cls][d] >= 0);
 		}
 	}
 }
@@ -214,9 +237,17 @@ void cluster_release(struct cluster *c)
 		free(c->node_by_id[i]);
 	}
 	for (int k = 0; k < c->nkeys; k++) {
-		free(c->keys[k].dom);
-		free(c->keys[k].map);
-		free(c->keys[k].live);
+		struct cluster_key *key = &c->keys[k];
+		for (int i = 0; key->live && i < c->nclass; i++) {
+			free(key->live[i]);
+			free(key->all[i]);
+		}
+		free(key->live);
+		free(key->all);
+		free(key->sum_all);
+		free(key->dom);
+		free(key->map);
+		free(key->lives);
 	}
 	cluster_compile_release(c);
 	free(c->keys);
@@ -294,6 +325,7 @@ struct node *cluster_add_node(struct cluster *c, int group, int index, double t)
 	assert(n->dom[CLUSTER_KEY_HOSTNAME] >= 0);
 	GROW(c->node_by_id, c->nnode_ids, c->cap_node_ids);
 	c->node_by_id[c->nnode_ids++] = n;
+	c->ntainted += n->ntaints > 0;
 	GROW(c->nodes, c->nnodes, c->cap_nodes);
 	n->pos = c->nnodes;
 	c->nodes[c->nnodes++] = n;
@@ -306,6 +338,8 @@ void cluster_remove_node(struct cluster *c, struct node *n, double t)
 	for (int k = 0; k < c->nkeys; k++)
 		if (n->dom[k] >= 0)
 			domain_leave(c, &c->keys[k], n->dom[k]);
+	c->ntainted -= n->ntaints > 0;
+	c->ncordoned -= n->unschedulable;
 	c->nodes[n->pos] = c->nodes[--c->nnodes];
 	c->nodes[n->pos]->pos = n->pos;
 	n->pos = -1;
@@ -315,9 +349,9 @@ void cluster_remove_node(struct cluster *c, struct node *n, double t)
 
 void cluster_node_set_ready(struct cluster *c, struct node *n, int ready, double t)
 {
-	(void)c;
 	if (!!ready == n->ready)
 		return;
+	c->ntainted -= n->ntaints > 0;
 	n->ready = !!ready;
 	if (ready) {
 		if (isnan(n->ready_t))
@@ -329,14 +363,18 @@ void cluster_node_set_ready(struct cluster *c, struct node *n, int ready, double
 			}
 		}
 	} else {
+		/* Registered before Ready: not Ready at the instant of creation. */
+		if (n->ready_t == n->created_t && t == n->created_t)
+			n->ready_t = NAN;
 		/* Room for one condition taint was reserved at creation. */
 		n->taints[n->ntaints++] = (struct taint){TAINT_NOT_READY, "", EFFECT_NO_SCHEDULE};
 	}
+	c->ntainted += n->ntaints > 0;
 }
 
 void cluster_node_set_unschedulable(struct cluster *c, struct node *n, int unschedulable)
 {
-	(void)c;
+	c->ncordoned += !!unschedulable - n->unschedulable;
 	n->unschedulable = !!unschedulable;
 }
 

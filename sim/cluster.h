@@ -38,7 +38,7 @@
  * identity) reduces to a set of workloads, a "class", computed once at
  * cluster_init. For every topology key any workload uses (plus hostname
  * and zone, for the default spread constraints) the cluster keeps one
- * domain per label value with, per class, the number of bound pods
+ * domain per label value and, per class and domain, the number of bound pods
  * ("all", as InterPodAffinity counts them) and of bound pods that are not
  * terminating ("live", as PodTopologySpread counts them). A plugin's
  * question "how many pods matching S are in the zone of node n" is then
@@ -48,7 +48,7 @@
  * delete O(#keys x #classes of the pod's workload), all amortised; a
  * node's pod list is removable in O(1) (the pod stores its index).
  * Memory per domain: 2 x #classes int32 counters (hostname domains: one
- * per node).
+ * per node); domains of removed nodes are kept (a value may come back).
  */
 #ifndef CLUSTERSIM_CLUSTER_H
 #define CLUSTERSIM_CLUSTER_H
@@ -128,16 +128,24 @@ struct cluster_domain {
 	const char *value;
 	int nodes;              /* nodes currently carrying this value */
 	int live_pos;           /* index in the key's live list, -1 when empty */
-	int32_t *cnt;           /* [2 * nclass]: live counts, then all counts */
 };
 
+/*
+ * The counters are class-major: live[cls] is one array over the key's
+ * domains, because the scheduler asks "pods of class cls in the domain of
+ * node n" for one class and every node in turn; a bind touches a few
+ * classes of one domain.
+ */
 struct cluster_key {
 	const char *key;
 	struct cluster_domain *dom;
 	int ndom, cap_dom;
+	int32_t **live;         /* [nclass][cap_dom]: bound, not terminating */
+	int32_t **all;          /* [nclass][cap_dom]: bound */
+	int32_t *sum_all;       /* [nclass]: all[cls] summed over the domains */
 	int *map;               /* open addressing value -> domain index, -1 empty */
 	int map_cap;
-	int *live;              /* domains with nodes > 0 */
+	int *lives;             /* indexes of the domains with nodes > 0 */
 	int nlive, cap_live;
 	int nodes_with_key;
 };
@@ -198,6 +206,8 @@ struct cluster {
 	int npod_ids, cap_pod_ids;
 	int *wl_seq;            /* per workload: last pod number */
 	int bound;              /* pods bound to a node */
+	int ncordoned;          /* present nodes with unschedulable set */
+	int ntainted;           /* present nodes with at least one taint */
 };
 
 /*
@@ -209,7 +219,11 @@ void cluster_init(struct cluster *c, const struct workload *wls, int nwl,
 		  const struct node_group *groups, int ngroups);
 void cluster_release(struct cluster *c);
 
-/* Adds node <group>-<index> at time t, Ready (ready_t = t). */
+/*
+ * Adds node <group>-<index> at time t, Ready (ready_t = t). A node that
+ * registers before it is Ready: call cluster_node_set_ready(c, n, 0, t) at
+ * the same t, which clears ready_t until the node turns Ready.
+ */
 struct node *cluster_add_node(struct cluster *c, int group, int index, double t);
 /* Removes a node that has no bound pods (asserted): deleted_t = t. */
 void cluster_remove_node(struct cluster *c, struct node *n, double t);
@@ -242,12 +256,12 @@ int cluster_class_has(const struct cluster *c, int cls, int workload);
 /* Pods of class cls in domain d of key k (terminating ones included or not). */
 static inline int32_t cluster_dom_live(const struct cluster *c, int k, int d, int cls)
 {
-	return c->keys[k].dom[d].cnt[cls];
+	return c->keys[k].live[cls][d];
 }
 
 static inline int32_t cluster_dom_all(const struct cluster *c, int k, int d, int cls)
 {
-	return c->keys[k].dom[d].cnt[c->nclass + cls];
+	return c->keys[k].all[cls][d];
 }
 
 /* Same for the node itself (its hostname domain). */

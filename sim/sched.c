@@ -232,8 +232,7 @@ static int score_and_select(struct sched *s, int nf, double t)
 		int64_t w = s->o.cfg.weights[p], *sc = cy->score[p];
 		if (w <= 0 || !op->prescore(cy, cy->feasible, nf))
 			continue;
-		for (int i = 0; i < nf; i++)
-			sc[i] = op->score(cy, cy->feasible[i], i);
+		op->score(cy, cy->feasible, nf, sc);
 		if (op->normalize)
 			op->normalize(cy, cy->feasible, sc, nf);
 		for (int i = 0; i < nf; i++) {
@@ -412,8 +411,7 @@ int sched_score_nodes(struct sched *s, struct pod *p, enum score_plugin pl,
 	cycle_reserve(cy, n);
 	if (!op->prescore(cy, nodes, n))
 		return 0;
-	for (int i = 0; i < n; i++)
-		out[i] = op->score(cy, nodes[i], i);
+	op->score(cy, nodes, n, out);
 	if (op->normalize)
 		op->normalize(cy, nodes, out, n);
 	return 1;

@@ -30,7 +30,10 @@
  *     the failed attempt. A failure no plugin explains (no nodes at all)
  *     goes straight to backoffQ, as in kube.
  *   kube flushes backoffQ every 1 s and the pool every 30 s; here both
- *   happen at the exact expiry (the run wakes the scheduler then).
+ *   happen at the exact expiry (the run wakes the scheduler then). With
+ *   max_in_unschedulable <= 0 there is no pool: failed pods retry when
+ *   their backoff ends, events or not. Bindings made by the scheduler are
+ *   pod-add events for the pool already; the run reports the others.
  *
  * Framework (one profile, the default plugins, in kube's filter order):
  *   filters NodeUnschedulable, TaintToleration, NodeAffinity (node_selector,
@@ -51,7 +54,8 @@
  *
  * Cost of one attempt: O(N x (#filters + #scores)) for N nodes searched,
  * plus O(#domains) per spread constraint and affinity term; nothing is
- * proportional to the number of pods. Events: O(#unschedulable pods).
+ * proportional to the number of pods. Events: O(#unschedulable pods),
+ * and O(1) when no waiting pod was rejected by a plugin the event concerns.
  */
 #ifndef CLUSTERSIM_SCHED_H
 #define CLUSTERSIM_SCHED_H
@@ -89,7 +93,8 @@ struct sched_opts {
 	int hard_pod_affinity_weight;    /* InterPodAffinity: 1 (0 disables) */
 	double initial_backoff;          /* s: 1 */
 	double max_backoff;              /* s: 10 */
-	double max_in_unschedulable;     /* s: 300 */
+	double max_in_unschedulable;     /* s: 300; <= 0: no pool, every failed
+	                                  * pod retries when its backoff ends */
 	int percentage_of_nodes_to_score; /* 0: adaptive (kube default); 1..100 */
 	/* Uniform integer in [0, n); NULL picks the first best node. */
 	uint64_t (*rand_below)(void *ctx, uint64_t n);
@@ -129,6 +134,7 @@ struct sched {
 	int *active, nactive, cap_active;     /* heap of pod ids */
 	int *backoff, nbackoff, cap_backoff;  /* heap of pod ids */
 	int pool_head, pool_tail, npool;      /* unschedulable pods, oldest first */
+	int npool_rejected[8];   /* pool pods rejected by each filter plugin */
 	uint64_t seq;
 	int next_start;          /* nextStartNodeIndex */
 	struct sched_cycle *cy;  /* scratch of one attempt */
@@ -161,6 +167,16 @@ double sched_next_backoff_time(const struct sched *s);
 int sched_pending(const struct sched *s); /* pods in any queue */
 int sched_active(const struct sched *s);  /* pods in activeQ */
 enum sched_queue sched_queue_of(const struct sched *s, const struct pod *p);
+
+/*
+ * The DaemonSet controller's nodeShouldRunDaemonPod: the workload's
+ * node_selector and required node affinity match n, and it tolerates
+ * every NoSchedule / NoExecute taint of n, counting the tolerations the
+ * controller adds to daemon pods (node.kubernetes.io/unschedulable,
+ * memory-, disk- and pid-pressure NoSchedule; not-ready and unreachable
+ * NoExecute). O(#labels x #terms + #taints x #tolerations).
+ */
+int sched_daemon_should_run(const struct workload *w, const struct node *n);
 
 /* ---- single plugins, for tests and tools --------------------------------- */
 

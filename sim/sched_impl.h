@@ -72,6 +72,7 @@ struct spread_c {
 	const struct cluster_spread *sc;
 	int hostname;     /* the key is kubernetes.io/hostname */
 	int self;         /* the pod matches the constraint's selector */
+	const int32_t *row; /* the key's live counts of the constraint's class */
 	int32_t min;      /* filter: global minimum, 0 when domains < minDomains */
 	int32_t *cnt;     /* filter: per domain, or NULL: the domain's live count */
 	uint8_t *present; /* score: domain among filtered nodes ([ndom] = missing label) */
@@ -96,7 +97,12 @@ struct sched_cycle {
 	int require_all;
 	uint8_t *ignored;          /* score: per scored node */
 
-	/* InterPodAffinity */
+	/* InterPodAffinity: (key, "all" counts row) per required term */
+	struct krow {
+		int key;
+		const int32_t *row;
+	} *aff, *anti, *exist;
+	int naff, nanti, nexist;
 	int aff_any;               /* some existing pod matches all required terms */
 	int64_t **tscore;          /* per key: per domain score, NULL when unused */
 	struct sbuf *tbuf;         /* per key */
@@ -122,7 +128,8 @@ struct filter_ops {
 struct score_ops {
 	/* 0: Skip. nodes are the feasible nodes. */
 	int (*prescore)(struct sched_cycle *cy, struct node *const *nodes, int n);
-	int64_t (*score)(struct sched_cycle *cy, const struct node *n, int i);
+	/* Raw scores of the nodes into out. */
+	void (*score)(struct sched_cycle *cy, struct node *const *nodes, int n, int64_t *out);
 	void (*normalize)(struct sched_cycle *cy, struct node *const *nodes, int64_t *s, int n);
 };
 
@@ -145,5 +152,52 @@ void sched_requeue_failed(struct sched *s, struct pod *p, unsigned rejectors, do
 void sched_flush(struct sched *s, double t);
 void sched_move_pool(struct sched *s, unsigned plugins, const struct pod *ev, int ev_kind,
 		     double t);
+
+/* ---- shared by the plugin files ------------------------------------------ */
+
+static inline void sched_fail1(struct sched_fail *f, int plugin, int code, int reason)
+{
+	f->plugin = (uint8_t)plugin;
+	f->code = (uint8_t)code;
+	f->nreason = 1;
+	f->reason[0] = (uint8_t)reason;
+	f->taint = NULL;
+}
+
+/* Counts of class cls over the domains of key k, "live" (spread) or "all"
+ * (affinity); NULL while the key has no domain (no node can index it). */
+static inline const int32_t *sched_live_row(const struct cluster *c, int k, int cls)
+{
+	return c->keys[k].live ? c->keys[k].live[cls] : NULL;
+}
+
+static inline const int32_t *sched_all_row(const struct cluster *c, int k, int cls)
+{
+	return c->keys[k].all ? c->keys[k].all[cls] : NULL;
+}
+
+/* A Score over all nodes from a per-node function the compiler inlines. */
+#define SCORE_ALL(fn)                                                                       \
+	static void fn##_all(struct sched_cycle *cy, struct node *const *nodes, int n,      \
+			     int64_t *out)                                                  \
+	{                                                                                   \
+		for (int i = 0; i < n; i++)                                                 \
+			out[i] = fn(cy, nodes[i], i);                                       \
+	}
+
+/* sched_spread.c: PodTopologySpread */
+int sched_spread_prefilter(struct sched_cycle *cy);
+int sched_spread_filter(struct sched_cycle *cy, const struct node *n, struct sched_fail *f);
+int sched_spread_prescore(struct sched_cycle *cy, struct node *const *nodes, int n);
+void sched_spread_score(struct sched_cycle *cy, struct node *const *nodes, int n, int64_t *out);
+void sched_spread_normalize(struct sched_cycle *cy, struct node *const *nodes, int64_t *s, int n);
+
+/* sched_interpod.c: InterPodAffinity */
+int sched_interpod_prefilter(struct sched_cycle *cy);
+int sched_interpod_filter(struct sched_cycle *cy, const struct node *n, struct sched_fail *f);
+int sched_interpod_prescore(struct sched_cycle *cy, struct node *const *nodes, int n);
+void sched_interpod_score(struct sched_cycle *cy, struct node *const *nodes, int n, int64_t *out);
+void sched_interpod_normalize(struct sched_cycle *cy, struct node *const *nodes, int64_t *s,
+			      int n);
 
 #endif

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(F_N <= (int)(sizeof(((struct sched *)0)->npool_rejected) / sizeof(int)),
+	       "npool_rejected too small");
+
 struct sched_state *sched_st(struct sched *s, const struct pod *p)
 {
 	while (p->id >= s->nst) {
@@ -143,6 +146,8 @@ static void pool_add(struct sched *s, int id)
 		s->pool_head = id;
 	s->pool_tail = id;
 	s->npool++;
+	for (int f = 0; f < F_N; f++)
+		s->npool_rejected[f] += (x->rejectors >> f) & 1;
 }
 
 static void pool_remove(struct sched *s, int id)
@@ -160,6 +165,8 @@ static void pool_remove(struct sched *s, int id)
 	x->prev = x->next = -1;
 	x->queue = SQ_NONE;
 	s->npool--;
+	for (int f = 0; f < F_N; f++)
+		s->npool_rejected[f] -= (x->rejectors >> f) & 1;
 }
 
 /* ---- moves ---------------------------------------------------------------- */
@@ -208,8 +215,9 @@ void sched_requeue_failed(struct sched *s, struct pod *p, unsigned rejectors, do
 	x->ts = t;
 	x->expiry = t + backoff_duration(s, x->attempts);
 	x->rejectors = rejectors;
-	/* No plugin to wait for (e.g. no nodes at all): retry after backoff. */
-	if (rejectors == 0)
+	/* No plugin to wait for (e.g. no nodes at all), or no pool wanted:
+	 * retry after the backoff. */
+	if (rejectors == 0 || s->o.max_in_unschedulable <= 0)
 		requeue(s, p->id, t);
 	else
 		pool_add(s, p->id);
@@ -286,7 +294,14 @@ static int worth_requeuing(const struct sched *s, int id, unsigned plugins, cons
 void sched_move_pool(struct sched *s, unsigned plugins, const struct pod *ev, int ev_kind,
 		     double t)
 {
-	int id = s->pool_head;
+	int id = s->pool_head, any = 0;
+
+	/* Most events concern no waiting pod (every bind is an event): skip
+	 * the walk unless a pool pod was rejected by an interested plugin. */
+	for (int f = 0; f < F_N; f++)
+		any |= ((plugins >> f) & 1) && s->npool_rejected[f] > 0;
+	if (!any)
+		return;
 
 	while (id >= 0) {
 		int next = s->st[id].next;

@@ -169,9 +169,12 @@ static inline int fx_group(struct fx *f, const char *name, int type, const char 
 			*eq = '\0';
 		g->taints[i].key = items[i];
 		g->taints[i].value = eq ? eq + 1 : "";
-		g->taints[i].effect = strcmp(colon + 1, "NoSchedule") == 0 ? EFFECT_NO_SCHEDULE
-				      : strcmp(colon + 1, "NoExecute") == 0 ? EFFECT_NO_EXECUTE
-									     : EFFECT_PREFER_NO_SCHEDULE;
+		if (strcmp(colon + 1, "NoSchedule") == 0)
+			g->taints[i].effect = EFFECT_NO_SCHEDULE;
+		else if (strcmp(colon + 1, "NoExecute") == 0)
+			g->taints[i].effect = EFFECT_NO_EXECUTE;
+		else
+			g->taints[i].effect = EFFECT_PREFER_NO_SCHEDULE;
 	}
 	return f->ngroups++;
 }

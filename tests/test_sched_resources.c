@@ -86,17 +86,17 @@ static void test_least_allocated(void **state)
 		 6000, 10000, NONE, NONE, 3000, 5000, STRATEGY_LEAST_ALLOCATED, 0, 0, 37, 50,
 		 PLUGIN_NODE_RESOURCES_FIT},
 		/* L2 */
-		{"no resources requested, pods scheduled with resources", 10000, 20000, 10000, 20000,
-		 {{3000, 0}, {3000, 0}}, {{3000, 0}, {3000, 5000}}, 0, 0, STRATEGY_LEAST_ALLOCATED,
-		 0, 0, 70, 57, PLUGIN_NODE_RESOURCES_FIT},
+		{"no resources requested, pods scheduled with resources", 10000, 20000, 10000,
+		 20000, {{3000, 0}, {3000, 0}}, {{3000, 0}, {3000, 5000}}, 0, 0,
+		 STRATEGY_LEAST_ALLOCATED, 0, 0, 70, 57, PLUGIN_NODE_RESOURCES_FIT},
 		/* L3 */
 		{"resources requested, pods scheduled with resources", 10000, 20000, 10000, 20000,
 		 {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 5000,
 		 STRATEGY_LEAST_ALLOCATED, 0, 0, 57, 45, PLUGIN_NODE_RESOURCES_FIT},
 		/* L4 */
-		{"resources requested, pods scheduled with resources, differently sized nodes", 10000,
-		 20000, 10000, 50000, {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 5000,
-		 STRATEGY_LEAST_ALLOCATED, 0, 0, 57, 60, PLUGIN_NODE_RESOURCES_FIT},
+		{"resources requested, pods scheduled with resources, differently sized nodes",
+		 10000, 20000, 10000, 50000, {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}},
+		 3000, 5000, STRATEGY_LEAST_ALLOCATED, 0, 0, 57, 60, PLUGIN_NODE_RESOURCES_FIT},
 		/* L5: cpu over capacity scores 0, not negative */
 		{"requested resources exceed node capacity", 4000, 10000, 4000, 10000,
 		 {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 0, STRATEGY_LEAST_ALLOCATED,
@@ -124,9 +124,9 @@ static void test_most_allocated(void **state)
 		 6000, 10000, NONE, NONE, 3000, 5000, STRATEGY_MOST_ALLOCATED, 0, 0, 62, 50,
 		 PLUGIN_NODE_RESOURCES_FIT},
 		/* M2 */
-		{"no resources requested, pods scheduled with resources", 10000, 20000, 10000, 20000,
-		 {{3000, 0}, {3000, 0}}, {{3000, 0}, {3000, 5000}}, 0, 0, STRATEGY_MOST_ALLOCATED, 0,
-		 0, 30, 42, PLUGIN_NODE_RESOURCES_FIT},
+		{"no resources requested, pods scheduled with resources", 10000, 20000, 10000,
+		 20000, {{3000, 0}, {3000, 0}}, {{3000, 0}, {3000, 5000}}, 0, 0,
+		 STRATEGY_MOST_ALLOCATED, 0, 0, 30, 42, PLUGIN_NODE_RESOURCES_FIT},
 		/* M3 */
 		{"resources requested equal node capacity", 5000, 10000, 10000, 9000, NONE, NONE,
 		 5000, 9000, STRATEGY_MOST_ALLOCATED, 0, 0, 95, 75, PLUGIN_NODE_RESOURCES_FIT},
@@ -163,9 +163,9 @@ static void test_balanced(void **state)
 		 {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 5000, 0, 0, 0, 82, 95,
 		 PLUGIN_BALANCED_ALLOCATION},
 		/* B3 */
-		{"resources requested, pods scheduled with resources, differently sized nodes", 10000,
-		 20000, 10000, 50000, {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 5000, 0,
-		 0, 0, 82, 80, PLUGIN_BALANCED_ALLOCATION},
+		{"resources requested, pods scheduled with resources, differently sized nodes",
+		 10000, 20000, 10000, 50000, {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}},
+		 3000, 5000, 0, 0, 0, 82, 80, PLUGIN_BALANCED_ALLOCATION},
 		/* B4: fractions capped at 1 */
 		{"requested resources at node capacity", 6000, 10000, 6000, 10000,
 		 {{3000, 0}, {-2, -2}}, {{3000, 5000}, {-2, -2}}, 3000, 0, 0, 0, 0, 50, 75,
