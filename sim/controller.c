@@ -9,9 +9,10 @@
  * scheduled, pending before running, not ready before ready, then the
  * newest first.
  *
- * DaemonSet: one pod on every Ready node whose taints the pod tolerates
- * (NoSchedule and NoExecute) and whose labels match its node selector and
- * required node affinity, including nodes that join later. Its pods are
+ * DaemonSet: one pod on every Ready node where sched_daemon_should_run
+ * says the DaemonSet controller would put one (taints tolerated with the
+ * controller's own tolerations, node selector and required affinity),
+ * including nodes that join later. Its pods are
  * pinned to their node (the scheduler honours the pin, as the DaemonSet
  * controller's matchFields affinity does).
  *
@@ -106,29 +107,6 @@ void controller_scale(struct sim *s, struct sim_workload *w, int replicas)
 	reconcile(s, w);
 }
 
-static int tolerates_all(const struct workload *wl, const struct node *n)
-{
-	for (int i = 0; i < n->ntaints; i++) {
-		const struct taint *t = &n->taints[i];
-		int ok = t->effect == EFFECT_PREFER_NO_SCHEDULE;
-		/* The not-ready taint is the node's condition, not a reason to
-		 * skip it: the DaemonSet controller adds its own tolerations. */
-		if (!strcmp(t->key, TAINT_NOT_READY))
-			ok = 1;
-		for (int j = 0; !ok && j < wl->ntolerations; j++) {
-			const struct toleration *tol = &wl->tolerations[j];
-			if (tol->effect >= 0 && tol->effect != (int)t->effect)
-				continue;
-			if (tol->key && strcmp(tol->key, t->key))
-				continue;
-			ok = tol->op == TOL_EXISTS || !strcmp(tol->value ? tol->value : "", t->value);
-		}
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
-
 void controller_node_added(struct sim *s, struct node *n)
 {
 	for (int i = 0; i < s->sc->nworkloads; i++) {
@@ -136,7 +114,7 @@ void controller_node_added(struct sim *s, struct node *n)
 		struct pod *p;
 		if (w->spec->kind != WL_DAEMONSET)
 			continue;
-		if (!tolerates_all(w->spec, n) || !cluster_node_affinity_matches(w->spec, n))
+		if (!sched_daemon_should_run(w->spec, n))
 			continue;
 		p = cluster_add_daemon_pod(&s->cl, i, n, s->eng.now);
 		live_add(w, pod_model(s, w, p));
