@@ -40,15 +40,7 @@ void sched_opts_default(struct sched_opts *o)
 
 const char *sched_plugin_name(enum score_plugin p)
 {
-	static const char *const names[PLUGIN_NSCORE] = {
-		[PLUGIN_TAINT_TOLERATION] = "TaintToleration",
-		[PLUGIN_NODE_AFFINITY] = "NodeAffinity",
-		[PLUGIN_NODE_RESOURCES_FIT] = "NodeResourcesFit",
-		[PLUGIN_POD_TOPOLOGY_SPREAD] = "PodTopologySpread",
-		[PLUGIN_INTER_POD_AFFINITY] = "InterPodAffinity",
-		[PLUGIN_BALANCED_ALLOCATION] = "NodeResourcesBalancedAllocation",
-	};
-	return names[p];
+	return score_plugin_name(p); /* the names live with the scenario's keys */
 }
 
 void sched_init(struct sched *s, struct cluster *c, const struct sched_opts *o)
