@@ -61,8 +61,10 @@ static void start_container(struct sim *s, struct sim_pod *sp)
 	sp->cpu_s_prev = 0.0;
 	results_event(s->res, s->eng.now, "Started", p->name, p->node->name,
 		      "Started container %s", p->wl->name);
-	sp->timer = engine_after(&s->eng, p->wl->startup_ready_after, on_ready, sp, 0);
+	/* Before the readiness timer: a container above its limit at start
+	 * dies before it could become Ready, even with ready_after 0. */
 	memory_container_started(s, sp);
+	sp->timer = engine_after(&s->eng, p->wl->startup_ready_after, on_ready, sp, 0);
 }
 
 static void on_pulled(void *ctx, void *obj, uint64_t arg)
