@@ -17,11 +17,13 @@
  * synchronize is EVICTION_GRACE + EVICTION_CLEANUP_POLL after an eviction.
  * Critical pods (kubelet_pod_critical) are never evicted.
  *
- * The loop runs only while the node's running containers could put it
- * under pressure (memory_node_can_exceed): a node whose pods all have
- * limits adding up to less than the eviction level costs no event. It
- * restarts on the next multiple of EVICTION_PERIOD when a container
- * starts.
+ * Nothing polls: memory.c tells the manager the moment the pods go above
+ * its level (eviction_pressure), and the manager synchronizes at the next
+ * tick of its loop, sync_phase + k x EVICTION_PERIOD, the instant a
+ * kubelet polling every 10 s would first see the pressure. It keeps
+ * synchronizing while the pressure lasts; at the first synchronize that
+ * finds none it stops and memory.c watches for the next crossing. (The
+ * loop starts at 0 on every node; an eviction moves its phase.)
  *
  * Simplified: usage is read fresh at each synchronize (cAdvisor's stats
  * may be up to a housekeeping interval old); the MemoryPressure condition
@@ -29,8 +31,8 @@
  * BestEffort pods off the node for the 5-min transition period) are not
  * modelled, so the scheduler may place a replacement back on the node.
  *
- * Cost: one event per EVICTION_PERIOD per node that can come under
- * pressure; a synchronize under pressure O(pods on the node).
+ * Cost: one event per EVICTION_PERIOD per node under pressure, none
+ * otherwise; a synchronize under pressure O(pods on the node).
  */
 #include "sim.h"
 
@@ -105,35 +107,40 @@ static void on_sync(void *ctx, void *obj, uint64_t arg);
 static void arm(struct sim *s, struct sim_node *sn, double t)
 {
 	if (t <= s->end)
-		sn->mem.evict_ev = engine_at(&s->eng, t, on_sync, sn, 0);
+		sn->mem.sync_ev = engine_at(&s->eng, t, on_sync, sn, 0);
 }
 
 static void on_sync(void *ctx, void *obj, uint64_t arg)
 {
 	struct sim *s = ctx;
 	struct sim_node *sn = obj;
-	const struct instance_type *t = sn->n->type;
-	double now = s->eng.now, used, next = now + EVICTION_PERIOD;
+	double now = s->eng.now, used;
 	struct candidate c;
 	(void)arg;
 
-	sn->mem.evict_ev = 0;
+	sn->mem.sync_ev = 0;
 	if (sn->n->removed)
 		return;
 	used = memory_node_usage(&sn->mem, now);
-	if (used > (double)memory_node_evict_level(t) && pick(s, sn, &c)) {
-		evict(s, sn, &c, used);
-		next = now + EVICTION_GRACE + EVICTION_CLEANUP_POLL;
+	if (!(used > (double)memory_node_evict_level(sn->n->type))) {
+		memory_node_rearm(s, sn);
+		return;
 	}
-	if (!sn->mem.evict_ev && memory_node_can_exceed(&sn->mem, memory_node_evict_level(t)))
-		arm(s, sn, next);
+	if (!pick(s, sn, &c)) {
+		arm(s, sn, now + EVICTION_PERIOD); /* nothing it may evict; look again */
+		return;
+	}
+	evict(s, sn, &c, used);
+	sn->mem.sync_phase = now + EVICTION_GRACE + EVICTION_CLEANUP_POLL;
+	if (!sn->mem.sync_ev)
+		arm(s, sn, sn->mem.sync_phase);
 }
 
-void eviction_node_changed(struct sim *s, struct sim_node *sn)
+void eviction_pressure(struct sim *s, struct sim_node *sn)
 {
-	const struct instance_type *t = sn->n->type;
+	double now = s->eng.now, ph = sn->mem.sync_phase;
 
-	if (sn->mem.evict_ev || !memory_node_can_exceed(&sn->mem, memory_node_evict_level(t)))
+	if (sn->mem.sync_ev)
 		return;
-	arm(s, sn, ceil(s->eng.now / EVICTION_PERIOD) * EVICTION_PERIOD);
+	arm(s, sn, ph + ceil((now - ph) / EVICTION_PERIOD) * EVICTION_PERIOD);
 }

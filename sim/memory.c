@@ -15,6 +15,8 @@
 
 #include "units.h"
 
+#define MEBI (1024.0 * 1024.0) /* bytes, for messages */
+
 /* ---- the model ------------------------------------------------------- */
 
 double memory_usage(const struct memory_profile *m, uint32_t n, double age)
@@ -79,11 +81,6 @@ double memory_node_usage(const struct memory_node *m, double t)
 	return (double)m->fixed + ((double)m->growth * t - m->growth_t0) / 3600.0;
 }
 
-int memory_node_can_exceed(const struct memory_node *m, int64_t level)
-{
-	return m->unlimited > 0 || m->limits > level;
-}
-
 /* ---- container limits ------------------------------------------------ */
 
 static double pod_cross_t(const struct sim_pod *sp)
@@ -118,7 +115,7 @@ static void on_pod_timer(void *ctx, void *obj, uint64_t arg)
 	struct sim *s = ctx;
 	struct sim_pod *sp = obj;
 	const struct pod *p = sp->p;
-	char lim[32], use[32], msg[256];
+	char lim[32], msg[256];
 	(void)arg;
 
 	sp->mem.ev = 0;
@@ -129,10 +126,10 @@ static void on_pod_timer(void *ctx, void *obj, uint64_t arg)
 		return;
 	}
 	units_fmt_memory(lim, sizeof(lim), p->lim_mem);
-	units_fmt_memory(use, sizeof(use), (int64_t)ceil(kubelet_pod_memory(s, sp)));
 	snprintf(msg, sizeof(msg),
-		 "Container %s exceeded its memory limit %s: using %s with %u requests in the pod",
-		 p->wl->name, lim, use, sp->mem.inflight);
+		 "Container %s OOM-killed at its memory limit %s (%.1fMi in use, %u requests "
+		 "in the pod)",
+		 p->wl->name, lim, kubelet_pod_memory(s, sp) / MEBI, sp->mem.inflight);
 	kubelet_container_oom(s, sp, msg);
 }
 
@@ -145,9 +142,8 @@ static void node_recompute(struct sim_node *sn)
 	struct memory_node *m = &sn->mem;
 	const struct node *n = sn->n;
 
-	m->fixed = m->growth = m->limits = 0;
+	m->fixed = m->growth = 0;
 	m->growth_t0 = 0.0;
-	m->unlimited = 0;
 	for (int i = 0; i < n->npods; i++) {
 		const struct sim_pod *sp = sim_pod_of(n->pods[i]);
 		const struct memory_profile *mp = &sp->p->wl->mem;
@@ -156,19 +152,14 @@ static void node_recompute(struct sim_node *sn)
 		m->fixed += mp->base + mp->per_inflight * (int64_t)sp->mem.inflight;
 		m->growth += mp->growth_per_hour;
 		m->growth_t0 += (double)mp->growth_per_hour * sp->run_t;
-		if (sp->p->lim_mem > 0)
-			m->limits += sp->p->lim_mem;
-		else
-			m->unlimited++;
 	}
 }
 
-/* When the node's pods exceed its memory: -INFINITY when they already do
- * with no growth, INFINITY when they never will. */
-static double node_cross_t(const struct sim_node *sn)
+/* When the node's pods exceed level bytes: -INFINITY when they already
+ * do with no growth, INFINITY when they never will. */
+static double node_cross_t(const struct sim_node *sn, int64_t level)
 {
 	const struct memory_node *m = &sn->mem;
-	int64_t level = memory_node_oom_level(sn->n->type);
 
 	if (m->growth <= 0)
 		return m->fixed > level ? -INFINITY : INFINITY;
@@ -177,22 +168,36 @@ static double node_cross_t(const struct sim_node *sn)
 
 static void on_node_timer(void *ctx, void *obj, uint64_t arg);
 
+/* Keeps the node's timer at or before its next crossing: of the eviction
+ * level while not above it, else of the machine's level. */
 static void node_arm(struct sim *s, struct sim_node *sn)
 {
 	struct memory_node *m = &sn->mem;
-	double t = node_cross_t(sn);
+	const struct instance_type *type = sn->n->type;
+	double now = s->eng.now, t = node_cross_t(sn, memory_node_evict_level(type));
 
+	if (t <= now)
+		t = node_cross_t(sn, memory_node_oom_level(type));
 	if (!(t <= s->end))
 		return;
-	if (t < s->eng.now)
-		t = s->eng.now;
-	if (!m->oom_ev) {
-		m->oom_ev = engine_at(&s->eng, t, on_node_timer, sn, 0);
-		m->oom_t = t;
-	} else if (t < m->oom_t) {
-		m->oom_ev = engine_reschedule(&s->eng, m->oom_ev, t);
-		m->oom_t = t;
+	if (t < now)
+		t = now;
+	if (!m->ev) {
+		m->ev = engine_at(&s->eng, t, on_node_timer, sn, 0);
+		m->ev_t = t;
+	} else if (t < m->ev_t) {
+		m->ev = engine_reschedule(&s->eng, m->ev, t);
+		m->ev_t = t;
 	}
+}
+
+/* The pods' memory went up: tell the eviction manager when they are above
+ * its level, and watch the next crossing. */
+static void node_rose(struct sim *s, struct sim_node *sn)
+{
+	if (node_cross_t(sn, memory_node_evict_level(sn->n->type)) <= s->eng.now)
+		eviction_pressure(s, sn);
+	node_arm(s, sn);
 }
 
 /* The kernel's choice: the highest oom_badness among the node's running
@@ -221,30 +226,40 @@ static struct sim_pod *oom_victim(struct sim *s, struct sim_node *sn, int *adj_o
 	return best;
 }
 
+static void kernel_oom(struct sim *s, struct sim_node *sn)
+{
+	int64_t level = memory_node_oom_level(sn->n->type);
+
+	while (node_cross_t(sn, level) <= s->eng.now) {
+		char cap[32], msg[256];
+		int adj = 0;
+		struct sim_pod *v = oom_victim(s, sn, &adj);
+		if (!v)
+			break;
+		units_fmt_memory(cap, sizeof(cap), level);
+		snprintf(msg, sizeof(msg),
+			 "Node out of memory (pods use %.1fMi of %s): the kernel killed container "
+			 "%s (oom_score_adj %d)",
+			 memory_node_usage(&sn->mem, s->eng.now) / MEBI, cap, v->p->wl->name, adj);
+		kubelet_container_oom(s, v, msg);
+	}
+}
+
 static void on_node_timer(void *ctx, void *obj, uint64_t arg)
 {
 	struct sim *s = ctx;
 	struct sim_node *sn = obj;
 	(void)arg;
 
-	sn->mem.oom_ev = 0;
+	sn->mem.ev = 0;
 	if (sn->n->removed)
 		return;
-	while (node_cross_t(sn) <= s->eng.now) {
-		char use[32], cap[32], msg[256];
-		int adj = 0;
-		struct sim_pod *v = oom_victim(s, sn, &adj);
-		if (!v)
-			break;
-		units_fmt_memory(use, sizeof(use),
-				 (int64_t)ceil(memory_node_usage(&sn->mem, s->eng.now)));
-		units_fmt_memory(cap, sizeof(cap), memory_node_oom_level(sn->n->type));
-		snprintf(msg, sizeof(msg),
-			 "Node out of memory: pods use %s of %s; the kernel killed container %s "
-			 "(oom_score_adj %d)",
-			 use, cap, v->p->wl->name, adj);
-		kubelet_container_oom(s, v, msg);
-	}
+	kernel_oom(s, sn);
+	node_rose(s, sn);
+}
+
+void memory_node_rearm(struct sim *s, struct sim_node *sn)
+{
 	node_arm(s, sn);
 }
 
@@ -258,8 +273,7 @@ void memory_container_started(struct sim *s, struct sim_pod *sp)
 	sp->mem.inflight = sp->srv.inflight;
 	node_recompute(sn);
 	pod_arm(s, sp);
-	node_arm(s, sn);
-	eviction_node_changed(s, sn);
+	node_rose(s, sn);
 }
 
 void memory_container_stopped(struct sim *s, struct sim_pod *sp)
@@ -287,7 +301,7 @@ void memory_request_admitted(struct sim *s, struct sim_pod *sp)
 	sn = sim_node_of(sp->p->node);
 	sn->mem.fixed += mp->per_inflight;
 	pod_arm(s, sp);
-	node_arm(s, sn);
+	node_rose(s, sn);
 }
 
 void memory_request_left(struct sim *s, struct sim_pod *sp)

@@ -9,10 +9,10 @@
  * n, u is linear in t, so the moment it exceeds a level is computed, not
  * sampled:
  *   - the container's memory limit: the cgroup OOM kill (OOMKilled);
- *   - the node's pod memory (below): the kernel OOM killer picks a victim
- *     by oom_badness.
- * The kubelet's eviction manager (eviction.c) compares the node's
- * available memory with memory.available<100Mi on its own 10-s loop.
+ *   - the node's eviction level (below): the kubelet's eviction manager
+ *     (eviction.c) is told, and looks at its next 10-s synchronize;
+ *   - the node's memory (below): the kernel OOM killer picks a victim by
+ *     oom_badness.
  *
  * The node. Reserved memory (scenario `reserved.memory`, EKS default
  * (11 x max_pods + 255) Mi of kube-reserved + the 100Mi hard eviction
@@ -36,7 +36,9 @@
  * serve.c's timeout timer): requests leaving only delay a crossing and
  * need no event; arrivals move it earlier. A kill happens when the
  * computed crossing time is <= now (at the crossing usage equals the
- * level and exceeds it right after).
+ * level and exceeds it right after). The node's timer watches the
+ * eviction level while the pods are at or below it, the machine's level
+ * once they are above.
  *
  * Cost: admitting or leaving a request O(1) (plus an O(log n) engine
  * reschedule when a crossing moves earlier); a container start or stop
@@ -72,11 +74,10 @@ struct memory_node {
 	int64_t fixed;       /* bytes: sum of base + per_inflight x n */
 	int64_t growth;      /* bytes per hour: sum of growth_per_hour */
 	double growth_t0;    /* bytes/h x s: sum of growth_per_hour x start */
-	int64_t limits;      /* bytes: sum of the memory limits */
-	int unlimited;       /* containers without a memory limit */
-	event_id oom_ev;     /* lazy out-of-memory timer, 0 when none */
-	double oom_t;        /* s, its time */
-	event_id evict_ev;   /* the eviction manager's next synchronize */
+	event_id ev;         /* lazy crossing timer, 0 when none */
+	double ev_t;         /* s, its time */
+	event_id sync_ev;    /* the eviction manager's next synchronize */
+	double sync_phase;   /* s: its synchronizes fall on sync_phase + k x 10 s */
 };
 
 /* Bytes a container of profile m uses with n requests in it, age s after
@@ -108,11 +109,5 @@ int64_t memory_node_oom_level(const struct instance_type *t);
 int64_t memory_node_evict_level(const struct instance_type *t);
 /* Pod memory on the node at time t from its sums (bytes). */
 double memory_node_usage(const struct memory_node *m, double t);
-/*
- * Whether the node's pods can ever use more than level: some running
- * container has no memory limit, or the limits add up to more (a
- * container is killed the moment it exceeds its limit).
- */
-int memory_node_can_exceed(const struct memory_node *m, int64_t level);
 
 #endif

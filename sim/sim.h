@@ -192,12 +192,15 @@ void memory_container_stopped(struct sim *s, struct sim_pod *sp);
 /* A request entered the pod (after serve_submit) or left it. */
 void memory_request_admitted(struct sim *s, struct sim_pod *sp);
 void memory_request_left(struct sim *s, struct sim_pod *sp);
+/* Watch the node's next crossing again (the eviction manager found it
+ * back under its level). */
+void memory_node_rearm(struct sim *s, struct sim_node *sn);
 
 /* ---- eviction.c ------------------------------------------------------ */
 
-/* A container started or stopped on the node: (re)starts the eviction
- * manager's loop when its pods could put it under memory pressure. */
-void eviction_node_changed(struct sim *s, struct sim_node *sn);
+/* The node's pods are above the eviction level now: the eviction manager
+ * synchronizes at its next tick (unless one is pending). */
+void eviction_pressure(struct sim *s, struct sim_node *sn);
 
 /* ---- service.c ------------------------------------------------------- */
 
