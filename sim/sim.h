@@ -169,8 +169,8 @@ void kubelet_pod_delete(struct sim *s, struct sim_pod *sp, const char *reason);
 /* A request finished or failed in the pod (drain bookkeeping). */
 void kubelet_request_left(struct sim *s, struct sim_pod *sp);
 /* Memory the pod's container uses now (bytes): base + per_inflight x
- * requests in it + growth_per_hour x hours since it started; 0 when no
- * container runs. */
+ * requests in it + growth_per_hour x hours since this container started
+ * (a restart starts over); 0 when no container runs. */
 double kubelet_pod_memory(const struct sim *s, const struct sim_pod *sp);
 /* The running container was OOM-killed (OOMKilled, with message): its
  * requests fail, the pod leaves the endpoints and its container restarts

@@ -341,10 +341,12 @@ static void eviction_best_effort_first(void **state)
  * (usage + adj x 1Gi / 1000): be 100 + 1024 = 1124Mi, leaky
  * 624 + 425 = 1049Mi, g 200 - 1021 < 0: be is killed. Its first restart is
  * at once, at 924Mi again and rising: killed again at 3.24 s (backoff
- * 10 s). Then 824Mi + 100Mi/s crosses at 4.24 s with leaky the highest:
- * killed, restarted at once at 300Mi, killed again at 4.24 + 624 -
- * 200... i.e. when 200 + 300 + 100 x (t - 4.24) > 924: t = 8.48 s. g is
- * never killed; at the synchronize at 10 s only g runs: no eviction.
+ * 10 s). Then 824Mi + 100Mi/s crosses 924Mi at 4.24 s with leaky the
+ * highest (724 + 425 against g's negative badness): killed, restarted at
+ * once at 300Mi, and killed again when 200 + 300 + 100 x (t - 4.24) > 924,
+ * at t = 8.48 s. g is never killed. The eviction manager was told of the
+ * pressure at 2.24 s (824Mi crossed) and synchronizes at 10 s, when only
+ * g runs: no eviction.
  */
 static void kernel_oom_order(void **state)
 {
@@ -380,6 +382,28 @@ static void kernel_oom_order(void **state)
 	scenario_release(&sc);
 }
 
+/*
+ * Nothing polls: a BestEffort pod (no limit, so the node could come under
+ * pressure) that stays far below it for a day costs no eviction-manager
+ * event. A kubelet-like loop every 10 s would fire 8640 times; the run
+ * has the node, the pod's lifecycle, 24 hourly samples and at most 200
+ * progress checks.
+ */
+static void no_pressure_no_events(void **state)
+{
+	struct scenario sc;
+	struct results res;
+	(void)state;
+	tu_simulate("quiet.yaml",
+		    "name: quiet\nduration: 24h\nsample_interval: 1h\n" ONE_NODE
+		    "workloads:\n  - name: be\n    memory: {base: 100Mi, growth_per_hour: 1Mi}\n",
+		    &sc, &res);
+	assert_int_equal(res.summary.evictions, 0);
+	assert_true(res.run.events < 1000);
+	results_release(&res);
+	scenario_release(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +417,7 @@ int main(void)
 		cmocka_unit_test(leak_killed_every_2h),
 		cmocka_unit_test(eviction_best_effort_first),
 		cmocka_unit_test(kernel_oom_order),
+		cmocka_unit_test(no_pressure_no_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
