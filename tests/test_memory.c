@@ -132,7 +132,8 @@ static void oom_at_21_requests(void **state)
 		    "    memory: {base: 80Mi, per_inflight: 1Mi}\n"
 		    "    request_cpu: {dist: constant, value: 1h}\n"
 		    "    startup: {pull: 0s, ready_after: 0s}\n"
-		    "traffic:\n  - {workload: api, rate: {shape: constant, rps: 1}, arrival: uniform}\n",
+		    "traffic:\n  - workload: api\n    arrival: uniform\n"
+		    "    rate: {shape: constant, rps: 1}\n",
 		    &sc, &res);
 	assert_int_equal(event_times(&res, "OOMKilled", "api-1", t, 4), 1);
 	assert_float_equal(t[0], 21.0, 0);
