@@ -10,7 +10,11 @@
  *   controller.c  ReplicaSets (replicas, replacements, scale-down order)
  *                 and DaemonSets (one pod per eligible node)
  *   kubelet.c     a pod's life on its node: image pull, start, readiness,
- *                 termination with grace, restarts
+ *                 termination with grace, OOM kills and restarts with
+ *                 CrashLoopBackOff (backoff.c), evictions
+ *   memory.c      memory use, the exact moments it crosses a container's
+ *                 limit or the node's memory, the kernel OOM killer
+ *   eviction.c    the kubelet's eviction manager (memory pressure)
  *   service.c     traffic streams, endpoints, routing, request accounting
  *   metrics.c     samples every sample_interval and the run's summary
  *
@@ -27,12 +31,14 @@
 
 #include <stdint.h>
 
+#include "backoff.h"
 #include "base.h"
 #include "cluster.h"
 #include "cpu.h"
 #include "credits.h"
 #include "engine.h"
 #include "hist.h"
+#include "memory.h"
 #include "rate.h"
 #include "results.h"
 #include "rng.h"
@@ -51,6 +57,7 @@ struct sim_node {
 	int burstable;          /* credits are tracked */
 	double cpu_s_prev;      /* CPU-s at the previous sample */
 	double t_prev;          /* s, time of cpu_s_prev */
+	struct memory_node mem; /* pod memory, OOM and eviction timers */
 };
 
 struct sim_pod {
@@ -67,6 +74,10 @@ struct sim_pod {
 	const char *end_reason; /* pods.end_reason once deleted (static) */
 	double cpu_s_prev;      /* CPU-s at the previous sample */
 	double t_prev;          /* s, time of cpu_s_prev */
+	double run_t;           /* s, start of the current container */
+	double exit_t;          /* s, end of the last container (FinishedAt) */
+	struct backoff backoff; /* CrashLoopBackOff of its container */
+	struct memory_pod mem;  /* its share of the node's memory sums */
 };
 
 struct sim_workload {
@@ -158,9 +169,38 @@ void kubelet_pod_delete(struct sim *s, struct sim_pod *sp, const char *reason);
 /* A request finished or failed in the pod (drain bookkeeping). */
 void kubelet_request_left(struct sim *s, struct sim_pod *sp);
 /* Memory the pod's container uses now (bytes): base + per_inflight x
- * requests in it + growth_per_hour x hours since it started; 0 when no
- * container runs. */
+ * requests in it + growth_per_hour x hours since this container started
+ * (a restart starts over); 0 when no container runs. */
 double kubelet_pod_memory(const struct sim *s, const struct sim_pod *sp);
+/* The running container was OOM-killed (OOMKilled, with message): its
+ * requests fail, the pod leaves the endpoints and its container restarts
+ * in place after the CrashLoopBackOff wait. Not from a serve callback. */
+void kubelet_container_oom(struct sim *s, struct sim_pod *sp, const char *message);
+/* The eviction manager evicts the pod (Evicted, with message): deleted
+ * with the hard-eviction grace, replaced by its Deployment. */
+void kubelet_pod_evict(struct sim *s, struct sim_pod *sp, const char *message);
+/* DaemonSet pods stand for node agents (aws-node, kube-proxy), which run
+ * as system-node-critical: never evicted, oom_score_adj -997. */
+int kubelet_pod_critical(const struct sim_pod *sp);
+
+/* ---- memory.c -------------------------------------------------------- */
+
+/* The pod's container started (after serve_init) or stops (before its
+ * requests are failed). A start above the limit is killed at once. */
+void memory_container_started(struct sim *s, struct sim_pod *sp);
+void memory_container_stopped(struct sim *s, struct sim_pod *sp);
+/* A request entered the pod (after serve_submit) or left it. */
+void memory_request_admitted(struct sim *s, struct sim_pod *sp);
+void memory_request_left(struct sim *s, struct sim_pod *sp);
+/* Watch the node's next crossing again (the eviction manager found it
+ * back under its level). */
+void memory_node_rearm(struct sim *s, struct sim_node *sn);
+
+/* ---- eviction.c ------------------------------------------------------ */
+
+/* The node's pods are above the eviction level now: the eviction manager
+ * synchronizes at its next tick (unless one is pending). */
+void eviction_pressure(struct sim *s, struct sim_node *sn);
 
 /* ---- service.c ------------------------------------------------------- */
 
