@@ -129,14 +129,18 @@ static int tolerates_all(const struct workload *wl, const struct node *n)
 	return 1;
 }
 
+int controller_daemon_runs_on(const struct workload *wl, const struct node *n)
+{
+	return wl->kind == WL_DAEMONSET && tolerates_all(wl, n) &&
+	       cluster_node_affinity_matches(wl, n);
+}
+
 void controller_node_added(struct sim *s, struct node *n)
 {
 	for (int i = 0; i < s->sc->nworkloads; i++) {
 		struct sim_workload *w = &s->wl[i];
 		struct pod *p;
-		if (w->spec->kind != WL_DAEMONSET)
-			continue;
-		if (!tolerates_all(w->spec, n) || !cluster_node_affinity_matches(w->spec, n))
+		if (!controller_daemon_runs_on(w->spec, n))
 			continue;
 		p = cluster_add_daemon_pod(&s->cl, i, n, s->eng.now);
 		live_add(w, pod_model(s, w, p));
