@@ -124,6 +124,12 @@ struct autoscaler {
 	int cap_order;
 	struct autoscaler_option *opts;
 	struct autoscaler_snap snap;
+	/* The last scale-down simulation, reused while nothing it read has
+	 * changed (see unchanged()). */
+	int norder;              /* candidates in order[] */
+	int sim_valid;
+	uint64_t sim_print;
+	double sim_t;            /* s */
 };
 
 static struct ca_node *state(struct autoscaler *ca, const struct node *n)
@@ -455,6 +461,44 @@ static void actuate(struct autoscaler *ca, int n)
 
 /* ---- the loop ---------------------------------------------------------------- */
 
+/* What a scale-down simulation reads: the present nodes (Ready,
+ * cordoned) and their pods (terminating or not), and the pods created so
+ * far. Order-dependent, so a reordering only costs a recomputation. */
+static uint64_t fingerprint(const struct sim *s)
+{
+	uint64_t h = mix64((uint64_t)s->cl.npod_ids);
+
+	for (int id = 0; id < s->cl.nnode_ids; id++) {
+		const struct node *n = s->cl.node_by_id[id];
+		if (n->removed)
+			continue;
+		h = mix64(h ^ ((uint64_t)id << 2 | (uint64_t)n->ready << 1 |
+			       (uint64_t)n->unschedulable));
+		for (int i = 0; i < n->npods; i++)
+			h = mix64(h ^ ((uint64_t)n->pods[i]->id << 1 |
+				       (n->pods[i]->phase == POD_TERMINATING)));
+	}
+	return h;
+}
+
+/* The last simulation still holds: nothing pending (FilterOutSchedulable
+ * would place pods), the cluster unchanged, and no node's recheck time
+ * passed since (it would be simulated now). Saves the snapshot of every
+ * scan in a steady cluster with nodes under the threshold. */
+static int unchanged(struct autoscaler *ca)
+{
+	struct sim *s = ca->s;
+
+	if (!ca->sim_valid || ca->npend > 0 || fingerprint(s) != ca->sim_print)
+		return 0;
+	for (int i = 0; i < s->cl.nnodes; i++) {
+		double r = state(ca, s->cl.nodes[i])->recheck_at;
+		if (r > ca->sim_t && r <= s->eng.now)
+			return 0;
+	}
+	return 1;
+}
+
 /* Whether a snapshot is worth building: something is pending, or some
  * node could be unneeded. */
 static int any_candidate(struct autoscaler *ca)
@@ -478,13 +522,24 @@ static void scan(struct autoscaler *ca)
 
 	collect_unschedulable(ca);
 	cand = any_candidate(ca);
-	if (ca->npend == 0 && !cand)
+	if (ca->npend == 0 && !cand) {
+		ca->sim_valid = 0;
 		return;
+	}
+	if (unchanged(ca)) {
+		actuate(ca, ca->norder);
+		return;
+	}
+	ca->sim_valid = 0;
 	autoscaler_snap_build(&ca->snap, s);
 	if (ca->npend > 0 && scale_up(ca)) {
 		ca->last_scale_up = s->eng.now; /* and no scale-down in this loop */
 	} else {
 		n = update_unneeded(ca);
+		ca->norder = n;
+		ca->sim_valid = ca->npend == 0;
+		ca->sim_print = fingerprint(s);
+		ca->sim_t = s->eng.now;
 		actuate(ca, n);
 	}
 	autoscaler_snap_release(&ca->snap);
