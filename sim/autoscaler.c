@@ -335,7 +335,8 @@ static int scale_up(struct autoscaler *ca)
 		struct autoscaler_option *o = &ca->opts[nopt];
 		if (limit <= 0 || ca->backoff_until[g] > s->eng.now)
 			continue;
-		autoscaler_snap_estimate(&ca->snap, g, ca->next_index[g] + 1, limit, ca->pend, n, o);
+		autoscaler_snap_estimate(&ca->snap, g, ca->next_index[g] + 1, limit, ca->pend, n,
+					 o);
 		nopt += o->nodes > 0 && o->pods > 0;
 	}
 	if (nopt == 0)

@@ -265,8 +265,8 @@ static void scale_down_after_unneeded_time(void **state)
 	tu_simulate("down.yaml",
 		    "name: down\nduration: 2400s\nsample_interval: 15s\n"
 		    "autoscaler: {enabled: true}\n"
-		    "node_groups:\n  - {name: w, instance_type: m5.xlarge, count: 2, min: 2, max: 3,"
-		    " boot_time: 90s}\n"
+		    "node_groups:\n  - {name: w, instance_type: m5.xlarge, count: 2, min: 2,"
+		    " max: 3, boot_time: 90s}\n"
 		    "workloads:\n  - name: api\n    replicas: 2\n"
 		    "    requests: {cpu: 1, memory: 256Mi}\n"
 		    "    request_cpu: {dist: constant, value: 50ms}\n    concurrency: 1000\n"

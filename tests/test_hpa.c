@@ -38,7 +38,8 @@ static const struct calc_case calc_cases[] = {
 	/* (300+500+700) x 2 x 100 / 6000 = 50 % -> 50/30 x 3 = 5 */
 	{"ScaleUp", 3, 30, 3, {1000, 1000, 1000}, {300, 500, 700}, {R, R, R}, 5, 50},
 	/* ready 2400/4000 = 60 %; with pod0 at 0: 2400/6000 = 40 % -> ceil(1.33 x 3) = 4 */
-	{"ScaleUpUnreadyLessScale", 3, 30, 3, {1000, 1000, 1000}, {300, 500, 700}, {U, R, R}, 4, 60},
+	{"ScaleUpUnreadyLessScale", 3, 30, 3, {1000, 1000, 1000}, {300, 500, 700}, {U, R, R}, 4,
+	 60},
 	/* ready 800/2000 = 40 %; rebalanced 800/6000 = 13 %: direction flips -> 3 */
 	{"ScaleUpUnreadyNoScale", 3, 30, 3, {1000, 1000, 1000}, {400, 500, 700}, {R, U, U}, 3, 40},
 	/* 2800/10000 = 28 % -> ceil(0.56 x 5) = 3 */
