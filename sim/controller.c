@@ -107,14 +107,17 @@ void controller_scale(struct sim *s, struct sim_workload *w, int replicas)
 	reconcile(s, w);
 }
 
+int controller_daemon_runs_on(const struct workload *wl, const struct node *n)
+{
+	return wl->kind == WL_DAEMONSET && sched_daemon_should_run(wl, n);
+}
+
 void controller_node_added(struct sim *s, struct node *n)
 {
 	for (int i = 0; i < s->sc->nworkloads; i++) {
 		struct sim_workload *w = &s->wl[i];
 		struct pod *p;
-		if (w->spec->kind != WL_DAEMONSET)
-			continue;
-		if (!sched_daemon_should_run(w->spec, n))
+		if (!controller_daemon_runs_on(w->spec, n))
 			continue;
 		p = cluster_add_daemon_pod(&s->cl, i, n, s->eng.now);
 		live_add(w, pod_model(s, w, p));

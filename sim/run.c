@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoscaler.h"
+#include "hpa.h"
 #include "sim.h"
 
 static void on_group_start(void *ctx, void *obj, uint64_t g)
@@ -121,6 +123,8 @@ static void sim_setup(struct sim *s)
 static void sim_teardown(struct sim *s)
 {
 	s->tearing_down = 1;
+	hpa_release(s);
+	autoscaler_release(s);
 	for (int i = 0; i < s->cl.npod_ids; i++) {
 		struct sim_pod *sp = sim_pod_of(s->cl.pod_by_id[i]);
 		if (sp->running) {
@@ -175,6 +179,8 @@ int run_exec(const struct scenario *sc, const struct run_opts *o, struct results
 	engine_at(&s->eng, 0.0, on_controllers_start, NULL, 0);
 	service_start(s);
 	metrics_start(s);
+	hpa_start(s);
+	autoscaler_start(s);
 	engine_at(&s->eng, 0.0, on_progress, NULL, 0);
 	s->wall_start = sim_wall();
 	engine_run(&s->eng, s->end, s);

@@ -60,6 +60,7 @@ struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 		sim_kick_scheduler(s);
 	} else {
 		cluster_node_set_ready(&s->cl, n, 0, s->eng.now);
+		n->ready_t = NAN; /* set by sim_node_ready */
 	}
 	return n;
 }

@@ -17,6 +17,8 @@
  *   eviction.c    the kubelet's eviction manager (memory pressure)
  *   service.c     traffic streams, endpoints, routing, request accounting
  *   metrics.c     samples every sample_interval and the run's summary
+ *   hpa.c         HorizontalPodAutoscalers (hpa.h)
+ *   autoscaler.c  the cluster autoscaler (autoscaler.h)
  *
  * Per-node and per-pod model state hangs off node->model / pod->model
  * (struct sim_node, struct sim_pod), allocated in the sim's arena and
@@ -48,6 +50,8 @@
 #include "serve.h"
 
 struct sim;
+struct hpa;
+struct autoscaler;
 
 struct sim_node {
 	struct sim *sim;
@@ -122,6 +126,8 @@ struct sim {
 	int64_t oom_kills, evictions, restarts;
 	double wall_start;       /* s, for progress */
 	double progress_last;    /* s of wall time of the last progress line */
+	struct hpa *hpa;         /* hpa.c; NULL without HPAs */
+	struct autoscaler *ca;   /* autoscaler.c; NULL when disabled */
 	int tearing_down;        /* run over: callbacks only release */
 	int failed;
 	struct err err;
@@ -155,6 +161,9 @@ void controller_start(struct sim *s);
 void controller_scale(struct sim *s, struct sim_workload *w, int replicas);
 /* A node joined: DaemonSet pods for it. */
 void controller_node_added(struct sim *s, struct node *n);
+/* The DaemonSet wl has a pod on node n (its taints tolerated, its node
+ * selector and affinity matched); 0 for other workloads. */
+int controller_daemon_runs_on(const struct workload *wl, const struct node *n);
 /* A pod is gone for good (deleted, evicted): replace it if still wanted. */
 void controller_pod_gone(struct sim *s, struct sim_pod *sp, int replace);
 
