@@ -278,8 +278,8 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 		if (r[0].final_t != r[1].final_t) {
-			fprintf(stderr, "bench_hold: the implementations disagree at N = %zu: %.17g vs %.17g\n",
-				n, r[0].final_t, r[1].final_t);
+			fprintf(stderr, "bench_hold: the implementations disagree at N = %zu: "
+				"%.17g vs %.17g\n", n, r[0].final_t, r[1].final_t);
 			return 1;
 		}
 		printf("%9zu  engine / binheap = %.2f x   (both end at t = %.6f)\n", n,
