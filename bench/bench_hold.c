@@ -19,6 +19,10 @@
  * peak RSS (getrusage via wait4) is its own: warm-up of max(N, 1e6)
  * holds, then three timed rounds of `ops` holds; the best round counts.
  *
+ * A third row, resched, times engine_reschedule (a random pending event
+ * moved to now + increment) followed by engine_step: the CPU model's
+ * pattern, which the baseline cannot do.
+ *
  * Usage: bench_hold [ops] [N ...]     (defaults: 2e7 holds; N = 1e3 1e5 1e6)
  * Build it in Release (see bench/README.md): timings of a debug or
  * sanitizer build mean nothing.
@@ -101,6 +105,55 @@ static void engine_rounds(size_t n, long ops, const double *incr, double *best, 
 	}
 	*end_t = e.now;
 	engine_release(&e);
+}
+
+/*
+ * Reschedule, the CPU model's pattern (engine only: the baseline has no
+ * indexed update): each operation moves a random pending event to
+ * now + increment and fires the earliest, so N stays fixed and the clock
+ * advances. Counted per reschedule + step pair.
+ */
+static void resched_fire(void *ctx, void *obj, uint64_t arg)
+{
+	struct hold_ctx *c = ctx;
+	event_id *ids = obj;
+	ids[arg] = engine_after(c->e, c->incr[c->k++ & INCR_MASK], resched_fire, obj, arg);
+}
+
+static void resched_rounds(size_t n, long ops, const double *incr, double *best, double *end_t)
+{
+	struct engine e;
+	struct hold_ctx c = { &e, incr, 0 };
+	event_id *ids = malloc(n * sizeof(*ids));
+	uint32_t *pick = malloc(sizeof(*pick) << INCR_BITS);
+	struct rng r;
+
+	if (!ids || !pick)
+		abort();
+	rng_init(&r, 1, "bench/resched");
+	for (size_t i = 0; i <= INCR_MASK; i++)
+		pick[i] = (uint32_t)rng_below(&r, n);
+	rng_release(&r);
+	engine_init(&e);
+	for (c.k = 0; c.k < n; c.k++)
+		ids[c.k] = engine_at(&e, incr[c.k & INCR_MASK], resched_fire, ids, c.k);
+	*best = 1e300;
+	for (int round = -1; round < ROUNDS; round++) {
+		long m = round < 0 ? 1000000 : ops;
+		double t0 = seconds(), dt;
+		for (long i = 0; i < m; i++) {
+			size_t k = c.k++;
+			engine_reschedule(&e, ids[pick[k & INCR_MASK]], e.now + incr[(k * 7) & INCR_MASK]);
+			engine_step(&e, &c);
+		}
+		dt = seconds() - t0;
+		if (round >= 0)
+			*best = dt < *best ? dt : *best;
+	}
+	*end_t = e.now;
+	engine_release(&e);
+	free(pick);
+	free(ids);
 }
 
 /* ---- the baseline: binary heap of pointers to events ---- */
@@ -284,6 +337,13 @@ int main(int argc, char **argv)
 		}
 		printf("%9zu  engine / binheap = %.2f x   (both end at t = %.6f)\n", n,
 		       r[0].best_s / r[1].best_s, r[1].final_t);
+		if (run_child(resched_rounds, n, ops, &r[0]) != 0) {
+			fprintf(stderr, "bench_hold: resched at N = %zu failed\n", n);
+			return 1;
+		}
+		printf("%9zu  %-8s %10.2f %8.1f %9.2f %12.1f   (reschedule + step)\n", n,
+		       "resched", ops / r[0].best_s / 1e6, r[0].best_s / ops * 1e9, r[0].wall_s,
+		       r[0].maxrss_kib / 1024.0);
 	}
 	return 0;
 }
