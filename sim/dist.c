@@ -19,6 +19,7 @@
 
 #include "rng.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -94,12 +95,14 @@ static const struct dist_ops *ops_of(enum dist_kind k)
 
 double dist_sample(const struct dist *d, struct rng *r)
 {
+	assert((unsigned)d->kind < DIST_NKINDS);
 	/* rng.h's `struct gsl_rng` is GSL's anonymous-struct gsl_rng. */
 	return dist_table[d->kind].sample(d, (gsl_rng *)(void *)r->g);
 }
 
 double dist_mean(const struct dist *d)
 {
+	assert((unsigned)d->kind < DIST_NKINDS);
 	return dist_table[d->kind].mean(d);
 }
 

@@ -34,7 +34,8 @@ double dist_mean(const struct dist *d);
 const char *dist_kind_name(enum dist_kind k);
 /* Returns the kind for a name, or -1. */
 int dist_kind_lookup(const char *name);
-/* Names of the parameters of a kind, NULL where unused (for the loader). */
+/* Names of the parameters of a kind, which = 0 for p1 and 1 for p2 ("mean",
+ * "cv", ...); NULL where unused or out of range (for the loader). */
 const char *dist_param_name(enum dist_kind k, int which);
 
 #endif
