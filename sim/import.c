@@ -122,7 +122,8 @@ static void traffic_stubs(FILE *out, const struct manifest_set *m)
 	}
 	if (!any)
 		fprintf(out, "# traffic:  # no workload looks like a web service; add streams "
-			     "like:\n#   - workload: NAME\n#     rate: {shape: constant, rps: 10}\n");
+			     "like:\n#   - workload: NAME\n"
+			     "#     rate: {shape: constant, rps: 10}\n");
 	else
 		fprintf(out, "  # FILL IN: shapes diurnal, steps and trace are in "
 			     "docs/scenario.md\n");
@@ -168,7 +169,8 @@ int import_write(FILE *out, const struct import_opts *o, const struct manifest_s
 		fprintf(out, "  - name: %s\n", o->groups[i].type);
 		fprintf(out, "    instance_type: %s\n", o->groups[i].type);
 		fprintf(out, "    count: %d\n", o->groups[i].count);
-		fprintf(out, "    # kubelet sets these on every node; manifests often select them\n");
+		fprintf(out, "    # kubelet sets these on every node; manifests often "
+			     "select them\n");
 		fprintf(out, "    labels: {kubernetes.io/os: linux, kubernetes.io/arch: %s}\n",
 			arch_of(o->groups[i].type));
 	}
@@ -245,7 +247,8 @@ static int parse_nodes(char *spec, struct import_group **groups, int *n)
 		long count;
 		int i;
 		if (!eq || eq == tok)
-			return usage("--nodes: expected TYPE=COUNT like t3.medium=2, got \"%s\"", tok);
+			return usage("--nodes: expected TYPE=COUNT like t3.medium=2, got \"%s\"",
+				     tok);
 		*eq = '\0';
 		count = strtol(eq + 1, &end, 10);
 		if (!eq[1] || *end || count < 0 || count > LIM_GROUP_NODES)

@@ -5,7 +5,8 @@
  * scenario's `profiles` manifest_merge.c.
  *
  * Objects are read in file order, each by the row of `kinds` its kind
- * names (one table, so a new kind is a new row). Workloads are checked as
+ * names (one table, so a new kind is a new row). The reader's getters are
+ * manifest_reader.c, HPAs manifest_hpa.c. Workloads are checked as
  * they are read; HPAs and priority classes may come before or after their
  * workload, so they wait in `pending` until every file is read, and only
  * then are the scenario-form maps built.
@@ -27,61 +28,12 @@
 
 #define MF_LIM_FILES 10000
 
-/* A kind of workload object and what the simulator makes of it. */
-struct wl_kind {
-	const char *kind;
-	const char *sim_kind; /* the scenario's kind */
-	int has_replicas;     /* spec.replicas, default 1 */
-	int bare;             /* a Pod: the object's spec is the pod spec */
-	int scalable;         /* has a scale subresource (an HPA may target it) */
-};
-
 static const struct wl_kind wl_kinds[] = {
 	{ "Deployment", "Deployment", 1, 0, 1 },
 	{ "StatefulSet", "Deployment", 1, 0, 1 },
 	{ "ReplicaSet", "Deployment", 1, 0, 1 },
 	{ "DaemonSet", "DaemonSet", 0, 0, 0 },
 	{ "Pod", "Deployment", 0, 1, 0 },
-};
-
-struct mwl {
-	struct mpod pod;
-	const struct wl_kind *k;
-	const struct ynode *obj, *replicas_at;
-	struct ynode *hpa;   /* built hpa map of the HPA scaling it */
-	const char *hpa_at;  /* "file:line:col" of that HPA */
-};
-
-struct mhpa {
-	const char *name;
-	const struct ynode *kind_at, *name_at; /* spec.scaleTargetRef.kind, .name */
-	struct ynode *spec;  /* {min, max, target_cpu_utilization}, NULL: not simulated */
-};
-
-struct mclass {
-	const char *name;
-	const struct ynode *value;
-	int global_default;
-};
-
-struct mkind {
-	const char *kind;
-	int n;
-};
-
-struct manifest_pending {
-	struct mwl *wl; /* parallel to m->w */
-	int capwl;
-	struct mhpa *hpa;
-	int nhpa, caphpa;
-	struct mclass *cls;
-	int ncls, capcls;
-	const struct ynode **svc; /* Services' spec.selector */
-	int nsvc, capsvc;
-	struct mkind *ign;        /* kinds not simulated, first seen first */
-	int nign, capign;
-	const char **ns;          /* namespaces of workloads */
-	int nns, capns;
 };
 
 /* ---- the set ---------------------------------------------------------------- */
@@ -166,7 +118,8 @@ static char *join(const char *dir, const char *name)
 
 static void sys_why(char *why, size_t cap, const char *path, int err)
 {
-	snprintf(why, cap, "%s: %s", path, err == ENOENT ? "no such file or folder" : strerror(err));
+	snprintf(why, cap, "%s: %s", path,
+		 err == ENOENT ? "no such file or folder" : strerror(err));
 }
 
 /* A folder's *.yaml and *.yml regular files, by name (strcmp, not locale). */
@@ -260,260 +213,6 @@ int manifest_add(struct manifest_set *m, const char *pattern, const char *dir, c
 	return rc;
 }
 
-/* ---- paths, warnings, getters ----------------------------------------------------- */
-
-void mr_object(struct mreader *r, const char *kind, const char *name)
-{
-	struct schema_ctx *c = &r->c;
-	int n = snprintf(c->path, sizeof(c->path), "%s%s%s", kind, name ? " " : "",
-			 name ? name : "");
-	c->pathlen = n > 0 && (size_t)n < sizeof(c->path) ? (size_t)n : sizeof(c->path) - 1;
-	r->objlen = c->pathlen;
-	r->warned_ns = 0;
-}
-
-size_t mr_key(struct mreader *r, const char *key)
-{
-	struct schema_ctx *c = &r->c;
-	size_t old = c->pathlen;
-	int n;
-
-	if (!old || old != r->objlen)
-		return schema_push_key(c, key);
-	n = snprintf(c->path + old, sizeof(c->path) - old, ": %s", key);
-	c->pathlen = n > 0 && old + (size_t)n < sizeof(c->path) ? old + (size_t)n
-								 : sizeof(c->path) - 1;
-	return old;
-}
-
-size_t mr_item(struct mreader *r, const struct ynode *item, size_t i)
-{
-	const struct ynode *nm = ynode_get(item, "name");
-	char idx[24];
-	if (nm && nm->kind == YN_SCALAR && !ynode_is_null(nm) && *nm->str)
-		return schema_push_item(&r->c, nm->str);
-	snprintf(idx, sizeof(idx), "%zu", i);
-	return schema_push_item(&r->c, idx);
-}
-
-void mr_pop(struct mreader *r, size_t old)
-{
-	schema_pop(&r->c, old);
-}
-
-static void add_warning(struct manifest_set *m, char *text)
-{
-	GROW(m->warnings, m->nwarnings, m->capwarnings);
-	m->warnings[m->nwarnings++] = text;
-}
-
-void mr_warn(struct mreader *r, const struct ynode *at, const char *fmt, ...)
-{
-	char msg[800];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	add_warning(r->m, arena_printf(&r->m->arena, "%s:%d:%d: %s: %s", at->mark.file,
-				       at->mark.line, at->mark.col, r->c.path, msg));
-}
-
-void mf_warn(struct manifest_set *m, const char *fmt, ...)
-{
-	char msg[1000];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	add_warning(m, arena_strdup(&m->arena, msg));
-}
-
-const struct ynode *mr_opt(const struct ynode *map, const char *key)
-{
-	const struct ynode *n = ynode_get(map, key);
-	return n && !ynode_is_null(n) ? n : NULL;
-}
-
-int mr_expect(struct mreader *r, const struct ynode *map, const struct ynode *where,
-	      const char *key, const char *what)
-{
-	const struct ynode *n = ynode_get(map, key);
-	size_t old = mr_key(r, key);
-	int rc = n ? schema_expect(&r->c, n, "%s", what)
-		   : schema_fail(&r->c, map ? map : where, "expected %s", what);
-	mr_pop(r, old);
-	return rc;
-}
-
-static int missing(struct mreader *r, const struct ynode *map, const char *key)
-{
-	return schema_fail(&r->c, map, "missing required key \"%s\"", key);
-}
-
-int mr_get(struct mreader *r, const struct ynode *map, const char *key, enum ynode_kind kind,
-	   int required, const struct ynode **out)
-{
-	const struct ynode *n = mr_opt(map, key);
-	*out = NULL;
-	if (!n)
-		return required ? missing(r, map, key) : 0;
-	if (n->kind != kind)
-		return mr_expect(r, map, map, key, kind == YN_MAP ? "a map" : "a list");
-	*out = n;
-	return 0;
-}
-
-int mr_str(struct mreader *r, const struct ynode *map, const char *key, int required,
-	   const struct ynode **out)
-{
-	const struct ynode *n = mr_opt(map, key);
-	*out = NULL;
-	if (!n)
-		return required ? missing(r, map, key) : 0;
-	if (n->kind != YN_SCALAR || (required && !*n->str))
-		return mr_expect(r, map, map, key, required ? "a non-empty string" : "a string");
-	*out = n;
-	return 0;
-}
-
-int mr_int(struct mreader *r, const struct ynode *map, const char *key, int64_t min,
-	   int64_t max, int required, int64_t *v, const struct ynode **at)
-{
-	const struct ynode *n = mr_opt(map, key);
-	const char *s, *why;
-	char what[96];
-	int64_t x;
-
-	*at = NULL;
-	if (!n)
-		return required ? missing(r, map, key) : 0;
-	s = n->kind == YN_SCALAR ? n->str : "";
-	if (min < 0 && s[0] == '-')
-		s++;
-	snprintf(what, sizeof(what), "an integer from %lld to %lld", (long long)min,
-		 (long long)max);
-	if (n->kind != YN_SCALAR || units_int(s, &x, &why) < 0)
-		return mr_expect(r, map, map, key, what);
-	if (s != n->str)
-		x = -x;
-	if (x < min || x > max)
-		return mr_expect(r, map, map, key, what);
-	*v = x;
-	*at = n;
-	return 0;
-}
-
-int mr_enum(struct mreader *r, const struct ynode *map, const char *key,
-	    const char *const *names, int required, const struct ynode **out)
-{
-	const struct ynode *n = mr_opt(map, key);
-	char what[200];
-	size_t len = 0;
-	int i;
-
-	*out = NULL;
-	/* Kubernetes reads an empty enum like an absent one (operator "" is Equal). */
-	if (!n || (n->kind == YN_SCALAR && !*n->str))
-		return required ? missing(r, map, key) : 0;
-	for (i = 0; n->kind == YN_SCALAR && names[i]; i++) {
-		if (strcmp(n->str, names[i]) == 0) {
-			*out = n;
-			return 0;
-		}
-	}
-	what[0] = '\0';
-	for (i = 0; names[i] && len < sizeof(what); i++)
-		len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s",
-					i == 0 ? "one of " : ", ", names[i]);
-	return mr_expect(r, map, map, key, what);
-}
-
-int mr_labels(struct mreader *r, const struct ynode *map, const char *key,
-	      const struct ynode **out)
-{
-	const struct ynode *n;
-	size_t i, old;
-	int rc;
-
-	*out = NULL;
-	if ((rc = mr_get(r, map, key, YN_MAP, 0, &n)) || !n)
-		return rc;
-	old = mr_key(r, key);
-	for (i = 0; i < n->n && !rc; i++) {
-		const struct ynode *k = n->keys[i], *v = n->vals[i];
-		size_t o2;
-		if (!schema_label_key_ok(k->str)) {
-			rc = schema_expect(&r->c, k, "a label key like app or example.com/tier");
-			break;
-		}
-		o2 = schema_push_key(&r->c, k->str);
-		if (v->kind != YN_SCALAR || !schema_label_value_ok(ynode_is_null(v) ? "" : v->str))
-			rc = schema_expect(&r->c, v,
-					   "a label value of at most 63 letters, digits, '-', '_' "
-					   "or '.'");
-		mr_pop(r, o2);
-	}
-	mr_pop(r, old);
-	*out = rc ? NULL : n;
-	return rc;
-}
-
-/* ---- builders ------------------------------------------------------------------- */
-
-static struct ynode *mb_node(struct manifest_set *m, enum ynode_kind kind, struct ymark mark)
-{
-	struct ynode *n = arena_alloc(&m->arena, sizeof(*n));
-	n->kind = kind;
-	n->mark = mark;
-	return n;
-}
-
-struct ynode *mb_map(struct manifest_set *m, struct ymark mark)
-{
-	return mb_node(m, YN_MAP, mark);
-}
-
-struct ynode *mb_seq(struct manifest_set *m, struct ymark mark)
-{
-	return mb_node(m, YN_SEQ, mark);
-}
-
-struct ynode *mb_scalar(struct manifest_set *m, struct ymark mark, const char *fmt, ...)
-{
-	struct ynode *n = mb_node(m, YN_SCALAR, mark);
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	n->str = arena_strdup(&m->arena, buf);
-	n->quoted = 1; /* text, never read as null */
-	return n;
-}
-
-void mb_add(struct manifest_set *m, struct ynode *coll, const char *key, struct ynode *val)
-{
-	size_t n = coll->n;
-	/* Capacity is the next power of two: grow when n is one. */
-	if ((n & (n - 1)) == 0) {
-		size_t cap = n ? 2 * n : 1;
-		struct ynode **v = arena_alloc(&m->arena, cap * sizeof(*v));
-		if (n)
-			memcpy(v, coll->vals, n * sizeof(*v));
-		coll->vals = v;
-		if (coll->kind == YN_MAP) {
-			struct ynode **k = arena_alloc(&m->arena, cap * sizeof(*k));
-			if (n)
-				memcpy(k, coll->keys, n * sizeof(*k));
-			coll->keys = k;
-		}
-	}
-	coll->vals[n] = val;
-	if (coll->kind == YN_MAP)
-		coll->keys[n] = mb_scalar(m, val->mark, "%s", key);
-	coll->n = n + 1;
-}
-
 /* ---- objects ------------------------------------------------------------------ */
 
 /* Kubernetes object names: DNS subdomains (lower case, digits, '-', '.'). */
@@ -531,9 +230,8 @@ static int k8s_name_ok(const char *s)
 	return 1;
 }
 
-/* metadata.name and .namespace; leaves r's path at "Kind name". */
-static int read_meta(struct mreader *r, const struct ynode *obj, const char *kind,
-		     const struct ynode **meta, const struct ynode **name, const char **ns)
+int mf_read_meta(struct mreader *r, const struct ynode *obj, const char *kind,
+		 const struct ynode **meta, const struct ynode **name, const char **ns)
 {
 	const struct ynode *n = NULL, *nsn = NULL;
 	size_t old;
@@ -562,19 +260,21 @@ static int read_meta(struct mreader *r, const struct ynode *obj, const char *kin
 static int duplicate_name(struct mreader *r, const struct ynode *meta, const struct ynode *name)
 {
 	const struct manifest_set *m = r->m;
-	int i = manifest_find(m, name->str);
+	const struct manifest_workload *w;
+	int i = manifest_find(m, name->str), rc;
 	char what[600];
+	size_t old;
+
 	if (i < 0)
 		return 0;
-	snprintf(what, sizeof(what), "a workload name unique over the manifests (%s %s at %s:%d:%d)",
-		 m->w[i].kind, m->w[i].name, m->w[i].mark.file, m->w[i].mark.line,
-		 m->w[i].mark.col);
-	{
-		size_t old = mr_key(r, "metadata");
-		int rc = mr_expect(r, meta, meta, "name", what);
-		mr_pop(r, old);
-		return rc;
-	}
+	w = &m->w[i];
+	snprintf(what, sizeof(what),
+		 "a workload name unique over the manifests (%s %s at %s:%d:%d)", w->kind,
+		 w->name, w->mark.file, w->mark.line, w->mark.col);
+	old = mr_key(r, "metadata");
+	rc = mr_expect(r, meta, meta, "name", what);
+	mr_pop(r, old);
+	return rc;
 }
 
 static void note_namespace(struct manifest_pending *p, const char *ns)
@@ -624,7 +324,7 @@ static int read_workload(struct mreader *r, const struct ynode *obj, const void 
 	int rc;
 
 	memset(&x, 0, sizeof(x));
-	if ((rc = read_meta(r, obj, k->kind, &meta, &name, &ns)) ||
+	if ((rc = mf_read_meta(r, obj, k->kind, &meta, &name, &ns)) ||
 	    (rc = duplicate_name(r, meta, name)))
 		return rc;
 	if (k->bare) {
@@ -672,181 +372,6 @@ static int read_workload(struct mreader *r, const struct ynode *obj, const void 
 	return 0;
 }
 
-/* ---- HorizontalPodAutoscaler ----------------------------------------------------- */
-
-enum hpa_api { HPA_V1, HPA_V2, HPA_V2BETA1 };
-
-/* metrics[i] of a v2 HPA: *pct set when it is a CPU utilization target. */
-static int hpa_metric(struct mreader *r, const struct ynode *mt, enum hpa_api api, int64_t *pct,
-		      const struct ynode **at)
-{
-	static const char *const util_key[] = { [HPA_V2] = "averageUtilization",
-						[HPA_V2BETA1] = "targetAverageUtilization" };
-	const struct ynode *type, *res, *nm, *tgt, *ttype;
-	size_t old;
-	int rc;
-
-	*at = NULL;
-	if (mt->kind != YN_MAP)
-		return schema_expect(&r->c, mt, "a metric as a map");
-	if ((rc = mr_str(r, mt, "type", 1, &type)))
-		return rc;
-	if (strcmp(type->str, "Resource") != 0) {
-		mr_key(r, "type");
-		mr_warn(r, type, "metric type %s is not simulated (only CPU utilization): ignored",
-			type->str);
-		return 0;
-	}
-	if ((rc = mr_get(r, mt, "resource", YN_MAP, 1, &res)))
-		return rc;
-	old = mr_key(r, "resource");
-	if ((rc = mr_str(r, res, "name", 1, &nm)) || strcmp(nm->str, "cpu") != 0) {
-		if (!rc) {
-			mr_key(r, "name");
-			mr_warn(r, nm, "a %s metric is not simulated (only CPU utilization): "
-				"ignored", nm->str);
-		}
-		mr_pop(r, old);
-		return rc;
-	}
-	if (api == HPA_V2BETA1) {
-		rc = mr_int(r, res, util_key[api], 1, 1000, 0, pct, at);
-		if (!rc && !*at)
-			mr_warn(r, res, "a CPU target other than targetAverageUtilization is not "
-				"simulated: ignored");
-		mr_pop(r, old);
-		return rc;
-	}
-	if ((rc = mr_get(r, res, "target", YN_MAP, 1, &tgt))) {
-		mr_pop(r, old);
-		return rc;
-	}
-	mr_key(r, "target");
-	rc = mr_str(r, tgt, "type", 1, &ttype);
-	if (!rc && strcmp(ttype->str, "Utilization") == 0)
-		rc = mr_int(r, tgt, util_key[api], 1, 1000, 1, pct, at);
-	else if (!rc)
-		mr_warn(r, ttype, "a CPU target of type %s is not simulated (only Utilization): "
-			"ignored", ttype->str);
-	mr_pop(r, old);
-	return rc;
-}
-
-/* The CPU utilization target (percent) of spec; *ok 0 when there is none. */
-static int hpa_target(struct mreader *r, const struct ynode *spec, enum hpa_api api,
-		      int64_t *pct, const struct ynode **at, int *ok)
-{
-	const struct ynode *metrics;
-	size_t i, old;
-	int rc;
-
-	*pct = 80; /* Kubernetes' default when no metric is given */
-	*at = NULL;
-	*ok = 1;
-	if (api == HPA_V1)
-		return mr_int(r, spec, "targetCPUUtilizationPercentage", 1, 1000, 0, pct, at);
-	if ((rc = mr_get(r, spec, "metrics", YN_SEQ, 0, &metrics)) || !metrics || !metrics->n)
-		return rc;
-	old = mr_key(r, "metrics");
-	for (i = 0; i < metrics->n && !rc; i++) {
-		size_t o2 = mr_item(r, metrics->vals[i], i);
-		int64_t v = 0;
-		const struct ynode *vat;
-		rc = hpa_metric(r, metrics->vals[i], api, &v, &vat);
-		if (!rc && vat && *at)
-			mr_warn(r, vat, "a second CPU utilization metric: ignored");
-		else if (!rc && vat) {
-			*pct = v;
-			*at = vat;
-		}
-		mr_pop(r, o2);
-	}
-	if (!rc && !*at) {
-		mr_warn(r, metrics, "no CPU utilization metric: this HPA is not simulated");
-		*ok = 0;
-	}
-	mr_pop(r, old);
-	return rc;
-}
-
-static int hpa_api_of(struct mreader *r, const struct ynode *obj, enum hpa_api *api)
-{
-	const struct ynode *v;
-	int rc = mr_str(r, obj, "apiVersion", 1, &v);
-	if (rc)
-		return rc;
-	if (strcmp(v->str, "autoscaling/v1") == 0)
-		*api = HPA_V1;
-	else if (strcmp(v->str, "autoscaling/v2") == 0 || strcmp(v->str, "autoscaling/v2beta2") == 0)
-		*api = HPA_V2;
-	else if (strcmp(v->str, "autoscaling/v2beta1") == 0)
-		*api = HPA_V2BETA1;
-	else
-		return mr_expect(r, obj, obj, "apiVersion",
-				 "autoscaling/v2, autoscaling/v1, autoscaling/v2beta2 or "
-				 "autoscaling/v2beta1");
-	return 0;
-}
-
-static int read_hpa(struct mreader *r, const struct ynode *obj, const void *arg)
-{
-	struct manifest_set *m = r->m;
-	struct manifest_pending *p = m->pending;
-	const struct ynode *meta, *name, *spec, *ref, *min_at, *max_at, *pct_at;
-	struct mhpa h;
-	enum hpa_api api;
-	int64_t min = 1, max = 0, pct;
-	size_t old;
-	int rc, ok;
-
-	(void)arg;
-	memset(&h, 0, sizeof(h));
-	if ((rc = read_meta(r, obj, "HorizontalPodAutoscaler", &meta, &name, NULL)) ||
-	    (rc = hpa_api_of(r, obj, &api)) || (rc = mr_get(r, obj, "spec", YN_MAP, 1, &spec)))
-		return rc;
-	old = mr_key(r, "spec");
-	rc = mr_get(r, spec, "scaleTargetRef", YN_MAP, 1, &ref);
-	if (!rc) {
-		size_t o2 = mr_key(r, "scaleTargetRef");
-		if (!(rc = mr_str(r, ref, "kind", 1, &h.kind_at)))
-			rc = mr_str(r, ref, "name", 1, &h.name_at);
-		mr_pop(r, o2);
-	}
-	if (!rc)
-		rc = mr_int(r, spec, "minReplicas", 1, MF_LIM_REPLICAS, 0, &min, &min_at);
-	if (!rc)
-		rc = mr_int(r, spec, "maxReplicas", 1, MF_LIM_REPLICAS, 1, &max, &max_at);
-	if (!rc && max < min) {
-		char what[80];
-		snprintf(what, sizeof(what), "an integer of at least minReplicas (%lld)",
-			 (long long)min);
-		rc = mr_expect(r, spec, spec, "maxReplicas", what);
-	}
-	if (!rc)
-		rc = hpa_target(r, spec, api, &pct, &pct_at, &ok);
-	if (!rc && mr_opt(spec, "behavior")) {
-		size_t o2 = mr_key(r, "behavior");
-		mr_warn(r, mr_opt(spec, "behavior"), "not simulated: Kubernetes' default scaling "
-			"behavior applies");
-		mr_pop(r, o2);
-	}
-	mr_pop(r, old);
-	if (rc)
-		return rc;
-	h.name = name->str;
-	if (ok) {
-		h.spec = mb_map(m, spec->mark);
-		mb_add(m, h.spec, "min", mb_scalar(m, min_at ? min_at->mark : spec->mark, "%lld",
-						   (long long)min));
-		mb_add(m, h.spec, "max", mb_scalar(m, max_at->mark, "%lld", (long long)max));
-		mb_add(m, h.spec, "target_cpu_utilization",
-		       mb_scalar(m, pct_at ? pct_at->mark : spec->mark, "%lld", (long long)pct));
-	}
-	GROW(p->hpa, p->nhpa, p->caphpa);
-	p->hpa[p->nhpa++] = h;
-	return 0;
-}
-
 /* ---- PriorityClass, Service, List ---------------------------------------------- */
 
 static int read_class(struct mreader *r, const struct ynode *obj, const void *arg)
@@ -859,7 +384,7 @@ static int read_class(struct mreader *r, const struct ynode *obj, const void *ar
 	const char *why;
 
 	(void)arg;
-	if ((rc = read_meta(r, obj, "PriorityClass", &meta, &name, NULL)) ||
+	if ((rc = mf_read_meta(r, obj, "PriorityClass", &meta, &name, NULL)) ||
 	    (rc = mr_int(r, obj, "value", MF_PRIORITY_MIN, 1000000000, 1, &v, &value)))
 		return rc;
 	gd = mr_opt(obj, "globalDefault");
@@ -931,7 +456,7 @@ static const struct kind_ops kinds[] = {
 	{ "ReplicaSet", read_workload, &wl_kinds[2] },
 	{ "DaemonSet", read_workload, &wl_kinds[3] },
 	{ "Pod", read_workload, &wl_kinds[4] },
-	{ "HorizontalPodAutoscaler", read_hpa, NULL },
+	{ "HorizontalPodAutoscaler", mhpa_read, NULL },
 	{ "PriorityClass", read_class, NULL },
 	{ "Service", read_service, NULL },
 	{ "List", read_list, NULL },
@@ -963,79 +488,13 @@ static int read_object(struct mreader *r, const struct ynode *obj, int depth)
 
 /* ---- references ------------------------------------------------------------------ */
 
-static const struct wl_kind *wl_kind_of(const char *kind)
+const struct wl_kind *mf_wl_kind(const char *kind)
 {
 	size_t i;
 	for (i = 0; i < ARRAY_LEN(wl_kinds); i++)
 		if (strcmp(wl_kinds[i].kind, kind) == 0)
 			return &wl_kinds[i];
 	return NULL;
-}
-
-static int target_error(struct mreader *r, const struct mhpa *h, const char *kind)
-{
-	const struct manifest_set *m = r->m;
-	const char **names = xcalloc((size_t)m->n + 1, sizeof(*names));
-	const char *best;
-	int i, n = 0, rc;
-
-	for (i = 0; i < m->n; i++)
-		if (strcmp(m->w[i].kind, kind) == 0)
-			names[n++] = m->w[i].name;
-	best = schema_suggest(h->name_at->str, names, n);
-	free(names);
-	if (best)
-		rc = schema_fail(&r->c, h->name_at,
-				 "expected the name of a %s in the manifests, got \"%s\" (did you "
-				 "mean \"%s\"?)",
-				 kind, h->name_at->str, best);
-	else
-		rc = schema_expect(&r->c, h->name_at, "the name of a %s in the manifests", kind);
-	return rc;
-}
-
-/* HPA -> its workload's hpa map. */
-static int resolve_hpa(struct mreader *r, const struct mhpa *h)
-{
-	struct manifest_set *m = r->m;
-	const struct wl_kind *k = wl_kind_of(h->kind_at->str);
-	size_t old;
-	int i, rc = 0;
-
-	mr_object(r, "HorizontalPodAutoscaler", h->name);
-	old = mr_key(r, "spec");
-	mr_key(r, "scaleTargetRef");
-	if (!k) {
-		mr_warn(r, h->kind_at, "a %s is not simulated: this HPA is ignored", h->kind_at->str);
-		mr_pop(r, old);
-		return 0;
-	}
-	if (!k->scalable) {
-		mr_key(r, "kind");
-		rc = schema_expect(&r->c, h->kind_at,
-				   "a Deployment, StatefulSet or ReplicaSet (a %s cannot be scaled)",
-				   k->kind);
-		mr_pop(r, old);
-		return rc;
-	}
-	mr_key(r, "name");
-	i = manifest_find(m, h->name_at->str);
-	if (i < 0 || strcmp(m->w[i].kind, k->kind) != 0) {
-		rc = target_error(r, h, k->kind);
-	} else if (m->w[i].hpa) {
-		rc = schema_fail(&r->c, h->name_at,
-				 "%s %s is already scaled by HorizontalPodAutoscaler %s (%s); "
-				 "expected one HPA per workload",
-				 k->kind, m->w[i].name, m->w[i].hpa, m->pending->wl[i].hpa_at);
-	} else {
-		m->w[i].hpa = h->name;
-		m->pending->wl[i].hpa = h->spec;
-		m->pending->wl[i].hpa_at = arena_printf(&m->arena, "%s:%d:%d", h->name_at->mark.file,
-							h->name_at->mark.line,
-							h->name_at->mark.col);
-	}
-	mr_pop(r, old);
-	return rc;
 }
 
 /* Well-known classes every cluster has (scheduling/types.go). */
@@ -1161,7 +620,7 @@ static int finish(struct mreader *r)
 	int i, j, rc = 0;
 
 	for (i = 0; i < p->nhpa && !rc; i++)
-		rc = resolve_hpa(r, &p->hpa[i]);
+		rc = mhpa_resolve(r, &p->hpa[i]);
 	if (rc)
 		return rc;
 	for (i = 0; i < m->n; i++) {

@@ -96,4 +96,71 @@ struct mpod {
 int mpod_read(struct mreader *r, const struct ynode *spec, const struct ynode *labels,
 	      struct mpod *p);
 
+/* ---- objects (manifest.c, manifest_hpa.c) ------------------------------------- */
+
+/* A kind of workload object and what the simulator makes of it. */
+struct wl_kind {
+	const char *kind;
+	const char *sim_kind; /* the scenario's kind */
+	int has_replicas;     /* spec.replicas, default 1 */
+	int bare;             /* a Pod: the object's spec is the pod spec */
+	int scalable;         /* has a scale subresource (an HPA may target it) */
+};
+
+/* A workload waiting for its HPA and priority class. */
+struct mwl {
+	struct mpod pod;
+	const struct wl_kind *k;
+	const struct ynode *obj, *replicas_at;
+	struct ynode *hpa;   /* built hpa map of the HPA scaling it */
+	const char *hpa_at;  /* "file:line:col" of that HPA */
+};
+
+/* An HPA waiting for its target. */
+struct mhpa {
+	const char *name;
+	const struct ynode *kind_at, *name_at; /* spec.scaleTargetRef.kind, .name */
+	struct ynode *spec;  /* {min, max, target_cpu_utilization}, NULL: not simulated */
+};
+
+/* A PriorityClass of the manifests. */
+struct mclass {
+	const char *name;
+	const struct ynode *value;
+	int global_default;
+};
+
+/* A kind not simulated, with its count. */
+struct mkind {
+	const char *kind;
+	int n;
+};
+
+/* Objects waiting for cross-references, until manifest_read returns. */
+struct manifest_pending {
+	struct mwl *wl; /* parallel to m->w */
+	int capwl;
+	struct mhpa *hpa;
+	int nhpa, caphpa;
+	struct mclass *cls;
+	int ncls, capcls;
+	const struct ynode **svc; /* Services' spec.selector */
+	int nsvc, capsvc;
+	struct mkind *ign;        /* kinds not simulated, first seen first */
+	int nign, capign;
+	const char **ns;          /* namespaces of workloads */
+	int nns, capns;
+};
+
+/* metadata.name (required, a Kubernetes name) and metadata.namespace
+ * ("default" when absent; ns may be NULL); leaves r's path at "Kind name". */
+int mf_read_meta(struct mreader *r, const struct ynode *obj, const char *kind,
+		 const struct ynode **meta, const struct ynode **name, const char **ns);
+/* The workload kind row of a manifest kind, or NULL. */
+const struct wl_kind *mf_wl_kind(const char *kind);
+/* Reads an HPA object into m->pending. */
+int mhpa_read(struct mreader *r, const struct ynode *obj, const void *arg);
+/* Attaches a read HPA to its target workload (after every file is read). */
+int mhpa_resolve(struct mreader *r, const struct mhpa *h);
+
 #endif

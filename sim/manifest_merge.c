@@ -96,7 +96,8 @@ static int read_profile(struct schema_ctx *c, const struct ynode *it, struct pro
 		return schema_expect_key(c, it, it, "name", "a workload name or a glob pattern");
 	for (j = 0; j < i; j++)
 		if (strcmp(P[j].name->str, nm->str) == 0)
-			return schema_expect_key(c, it, it, "name", "a name unique within profiles");
+			return schema_expect_key(c, it, it, "name",
+						 "a name unique within profiles");
 	P[i].map = it;
 	P[i].name = nm;
 	P[i].pattern = is_pattern(nm->str);

@@ -237,8 +237,10 @@ static int read_toleration(struct mreader *r, const struct ynode *t, struct ynod
 
 	if (t->kind != YN_MAP)
 		return schema_expect(&r->c, t, "a toleration as a map");
-	if ((rc = mr_str(r, t, "key", 0, &key)) || (rc = mr_enum(r, t, "operator", tol_ops, 0, &op)) ||
-	    (rc = mr_str(r, t, "value", 0, &val)) || (rc = mr_enum(r, t, "effect", effects, 0, &eff)))
+	if ((rc = mr_str(r, t, "key", 0, &key)) ||
+	    (rc = mr_enum(r, t, "operator", tol_ops, 0, &op)) ||
+	    (rc = mr_str(r, t, "value", 0, &val)) ||
+	    (rc = mr_enum(r, t, "effect", effects, 0, &eff)))
 		return rc;
 	nokey = !key || !*key->str;
 	exists = op && strcmp(op->str, "Exists") == 0;
@@ -272,7 +274,8 @@ static int read_tolerations(struct mreader *r, const struct ynode *spec, struct 
 	if ((rc = mr_get(r, spec, "tolerations", YN_SEQ, 0, &seq)) || !seq || !seq->n)
 		return rc;
 	if (seq->n > MF_LIM_LIST)
-		return mr_expect(r, spec, spec, "tolerations", "a list of at most 1000 tolerations");
+		return mr_expect(r, spec, spec, "tolerations",
+				 "a list of at most 1000 tolerations");
 	p->tolerations = mb_seq(r->m, seq->mark);
 	old = mr_key(r, "tolerations");
 	for (i = 0; i < seq->n && !rc; i++) {
@@ -303,7 +306,8 @@ static int read_requirement(struct mreader *r, const struct ynode *x, int node,
 		return mr_expect(r, x, x, "operator",
 				 "one of In, NotIn, Exists, DoesNotExist (Gt and Lt are not "
 				 "simulated)");
-	if ((rc = mr_str(r, x, "key", 1, &key)) || (rc = mr_enum(r, x, "operator", sel_ops, 1, &op)) ||
+	if ((rc = mr_str(r, x, "key", 1, &key)) ||
+	    (rc = mr_enum(r, x, "operator", sel_ops, 1, &op)) ||
 	    (rc = mr_get(r, x, "values", YN_SEQ, 0, &vals)))
 		return rc;
 	if (!schema_label_key_ok(key->str))
