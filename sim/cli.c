@@ -374,7 +374,7 @@ static const struct command command_table[] = {
 	 "every chart and an index.html review page"},
 	{"validate", cmd_validate, "validate SCENARIO.yaml|SWEEP.yaml", "check a file without running it"},
 	{"catalog", cmd_catalog, "catalog [--catalog NAME]", "print the instance types known"},
-	{"import", import_cli, "import FILES... --nodes TYPE=COUNT[,TYPE=COUNT...] [--name NAME]",
+	{"import", import_cli, "import FILES... --nodes TYPE=COUNT[,...] [--name NAME]",
 	 "a scenario skeleton from Kubernetes manifests"},
 	{"--help", cmd_help, "--help | --version", "this help; the version"},
 	{"-h", cmd_help, NULL, NULL},
