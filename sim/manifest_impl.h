@@ -96,6 +96,11 @@ struct mpod {
 int mpod_read(struct mreader *r, const struct ynode *spec, const struct ynode *labels,
 	      struct mpod *p);
 
+/* pod spec affinity -> p->affinity; topologySpreadConstraints -> p->spread
+ * (p->labels set: matchLabelKeys look values up there). */
+int maff_affinity(struct mreader *r, const struct ynode *spec, struct mpod *p);
+int maff_spread(struct mreader *r, const struct ynode *spec, struct mpod *p);
+
 /* ---- objects (manifest.c, manifest_hpa.c) ------------------------------------- */
 
 /* A kind of workload object and what the simulator makes of it. */
