@@ -85,7 +85,7 @@ static int read_requirements(struct mreader *r, const struct ynode *map, const c
 		return mr_expect(r, map, map, key, "a list of at most 1000 requirements");
 	old = mr_key(r, key);
 	for (i = 0; i < seq->n && !rc; i++) {
-		struct ynode *x;
+		struct ynode *x = NULL;
 		size_t o2;
 		char idx[24];
 		snprintf(idx, sizeof(idx), "%zu", i);
@@ -233,7 +233,7 @@ static int read_pod_affinity(struct mreader *r, const struct ynode *aff, const c
 		size_t o2 = mr_key(r, AFF_REQ);
 		rl = mb_seq(m, req->mark);
 		for (i = 0; i < req->n && !rc; i++) {
-			struct ynode *t;
+			struct ynode *t = NULL;
 			size_t o3 = mr_item(r, req->vals[i], i);
 			if (!(rc = read_pod_term(r, req->vals[i], labels, &t)))
 				mb_add(m, rl, NULL, t);
@@ -247,7 +247,7 @@ static int read_pod_affinity(struct mreader *r, const struct ynode *aff, const c
 		pl = mb_seq(m, pref->mark);
 		for (i = 0; i < pref->n && !rc; i++) {
 			const struct ynode *term, *w;
-			struct ynode *t;
+			struct ynode *t = NULL;
 			size_t o3 = mr_item(r, pref->vals[i], i);
 			rc = read_weighted(r, pref->vals[i], "podAffinityTerm", &term, &w);
 			if (!rc) {
@@ -313,7 +313,7 @@ static int read_node_required(struct mreader *r, const struct ynode *na, struct 
 		size_t o2 = mr_key(r, "nodeSelectorTerms");
 		rl = mb_seq(r->m, terms->mark);
 		for (i = 0; i < terms->n && !rc; i++) {
-			struct ynode *t;
+			struct ynode *t = NULL;
 			size_t o3 = mr_item(r, terms->vals[i], i);
 			if (!(rc = read_node_term(r, terms->vals[i], &t)))
 				mb_add(r->m, rl, NULL, t);
@@ -339,7 +339,7 @@ static int read_node_preferred(struct mreader *r, const struct ynode *na, struct
 	pl = mb_seq(r->m, pref->mark);
 	for (i = 0; i < pref->n && !rc; i++) {
 		const struct ynode *term, *w;
-		struct ynode *t;
+		struct ynode *t = NULL;
 		size_t o2 = mr_item(r, pref->vals[i], i);
 		rc = read_weighted(r, pref->vals[i], "preference", &term, &w);
 		if (!rc) {

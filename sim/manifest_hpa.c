@@ -132,7 +132,7 @@ int mhpa_read(struct mreader *r, const struct ynode *obj, const void *arg)
 	struct manifest_pending *p = m->pending;
 	const struct ynode *meta, *name, *spec, *ref, *min_at, *max_at, *pct_at;
 	struct mhpa h;
-	enum hpa_api api;
+	enum hpa_api api = HPA_V2;
 	int64_t min = 1, max = 0, pct;
 	size_t old;
 	int rc, ok;

@@ -274,7 +274,7 @@ static int read_tolerations(struct mreader *r, const struct ynode *spec, struct 
 	p->tolerations = mb_seq(r->m, seq->mark);
 	old = mr_key(r, "tolerations");
 	for (i = 0; i < seq->n && !rc; i++) {
-		struct ynode *t;
+		struct ynode *t = NULL;
 		size_t o2 = mr_item(r, seq->vals[i], i);
 		if (!(rc = read_toleration(r, seq->vals[i], &t)))
 			mb_add(r->m, p->tolerations, NULL, t);
