@@ -22,6 +22,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "base.h"
+#include "import.h"
 #include "paths.h"
 #include "plot.h"
 #include "results.h"
@@ -60,6 +61,13 @@ static int report_err(const struct err *e)
 {
 	fprintf(stderr, "clustersim: %s\n", e->msg);
 	return e->code == ERR_INPUT ? EXIT_USAGE : EXIT_RUN;
+}
+
+/* Loader warnings (manifests: what is ignored), on stderr. */
+static void print_warnings(const struct scenario *sc)
+{
+	for (int i = 0; i < sc->nwarnings; i++)
+		fprintf(stderr, "clustersim: warning: %s\n", sc->warnings[i]);
 }
 
 /* The value of an option `--name VALUE` or `--name=VALUE` at argv[*i]. */
@@ -180,6 +188,7 @@ static int cmd_run(int argc, char **argv)
 		free(ovr);
 		return report_err(&e);
 	}
+	print_warnings(&sc);
 	params = overrides_json(ovr, novr);
 	free(ovr);
 	results_init(&res);
@@ -245,6 +254,7 @@ static int cmd_validate(int argc, char **argv)
 		struct scenario sc;
 		if (scenario_load(&sc, argv[1], NULL, 0, NULL, &e))
 			return report_err(&e);
+		print_warnings(&sc);
 		printf("%s: valid scenario \"%s\": %d node groups, %d workloads, %d traffic streams\n",
 		       argv[1], sc.name, sc.ngroups, sc.nworkloads, sc.ntraffic);
 		scenario_release(&sc);
@@ -370,6 +380,8 @@ static const struct command command_table[] = {
 	 "every chart and an index.html review page"},
 	{"validate", cmd_validate, "validate SCENARIO.yaml|SWEEP.yaml", "check a file without running it"},
 	{"catalog", cmd_catalog, "catalog [--catalog NAME]", "print the instance types known"},
+	{"import", import_cli, "import FILES... --nodes TYPE=COUNT[,...] [--name NAME]",
+	 "a scenario skeleton from Kubernetes manifests"},
 	{"--help", cmd_help, "--help | --version", "this help; the version"},
 	{"-h", cmd_help, NULL, NULL},
 	{"help", cmd_help, NULL, NULL},

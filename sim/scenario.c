@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "manifest.h"
 #include "paths.h"
 #include "schema.h"
 #include "sha256.h"
@@ -65,6 +66,7 @@ struct loader {
 	const char *models_dir;
 	struct ydoc catalog; /* the catalog file, and merged type nodes */
 	struct ydoc scratch; /* defaults written as YAML ({...}, [...]) */
+	char manifests_sha256[65]; /* of the manifest files, "" when none */
 };
 
 /* ---- name tables ------------------------------------------------------------ */
@@ -914,8 +916,8 @@ static const struct schema_key workload_keys[] = {
 	{ .name = "limits", .type = ST_MAP, .off = 0, .sub = &limits_table,
 	  .help = "per pod; with requests they decide the QoS class" },
 	{ .name = "priority", .type = ST_INT, .off = offsetof(T, priority), .def = "0",
-	  .flags = SF_SIGNED | SF_MIN | SF_MAX, .min = -2147483648.0, .max = 1000000000,
-	  .help = "pod priority, for eviction ranking" },
+	  .flags = SF_SIGNED | SF_MIN | SF_MAX, .min = -2147483648.0, .max = 2000001000,
+	  .help = "pod priority, for eviction ranking (system-node-critical: 2000001000)" },
 	{ .name = "node_selector", .type = ST_LABELS, .off = offsetof(T, node_selector),
 	  .help = "node labels a node must have" },
 	{ .name = "tolerations", .type = ST_LIST, .off = offsetof(T, tolerations),
@@ -1179,6 +1181,12 @@ static const struct schema_key scenario_keys[] = {
 	{ .name = "workloads", .type = ST_LIST, .off = offsetof(T, workloads),
 	  .off_n = offsetof(T, nworkloads), .flags = SF_MAX, .max = LIM_WORKLOADS,
 	  .sub = &workload_table, .help = "the pods" },
+	{ .name = "manifests", .type = ST_STRINGS, .flags = SF_DEFERRED | SF_MAX, .max = 1000,
+	  .help = "Kubernetes manifest files, folders or glob patterns, relative to the "
+		  "scenario file: more workloads ([manifests.md](manifests.md))" },
+	{ .name = "profiles", .type = ST_LIST, .flags = SF_DEFERRED | SF_MAX,
+	  .max = LIM_WORKLOADS, .sub = &manifest_profile_table,
+	  .help = "what manifests cannot say, per workload from manifests" },
 	{ .name = "traffic", .type = ST_LIST, .off = offsetof(T, traffic),
 	  .off_n = offsetof(T, ntraffic), .flags = SF_MAX, .max = LIM_TRAFFIC,
 	  .sub = &traffic_table,
@@ -1278,9 +1286,15 @@ static int pods_error(struct schema_ctx *c, const struct ynode *root, const stru
 {
 	const struct ynode *item = nth(root, "workloads", i);
 	const char *key = w->hpa.enabled && w->hpa.max > w->replicas ? "hpa" : "replicas";
-	size_t old = push_nth(c, "workloads", item, i);
+	size_t old;
 	int rc;
 
+	if (!item) /* a workload from manifests */
+		return schema_fail(c, ynode_get(root, "manifests"),
+				   "expected at most %d pods over all workloads, got %lld with "
+				   "workload %s from manifests",
+				   LIM_PODS, (long long)pods, w->name);
+	old = push_nth(c, "workloads", item, i);
 	if (w->kind == WL_DAEMONSET)
 		rc = schema_fail(c, item,
 				 "expected at most %d pods over all workloads, got %lld with this "
@@ -1354,6 +1368,7 @@ static void hash_scenario(struct loader *L)
 	sha256_init(&h);
 	sha256_update(&h, L->doc->src ? L->doc->src : "", L->doc->srclen);
 	sha256_update(&h, L->catalog.src ? L->catalog.src : "", L->catalog.srclen);
+	sha256_update(&h, L->manifests_sha256, strlen(L->manifests_sha256));
 	sha256_final_hex(&h, L->sc->sha256);
 }
 
@@ -1387,6 +1402,12 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 	}
 	if ((rc = load_catalog(c, L, map)))
 		return rc;
+	/* The merge step: workloads from `manifests`, with `profiles` over them. */
+	if ((rc = manifest_merge(c, &workload_table, map, sc, L->manifests_sha256)))
+		return rc;
+	if (sc->nworkloads > LIM_WORKLOADS)
+		return schema_expect_key(c, map, where, "manifests",
+					 "at most 10000 workloads in workloads and manifests");
 	if ((rc = resolve_groups(c, map, sc)) || (rc = check_pods(c, map, sc)) ||
 	    (rc = resolve_traffic(c, map, sc)))
 		return rc;
@@ -1615,7 +1636,8 @@ static const char doc_intro[] =
 	"to 30 per vCPU for t2 in standard mode (launch credits) and 0 otherwise, `mode` to "
 	"standard for t2 and unlimited otherwise.\n"
 	"- `scenario_sha256` in the results is the SHA-256 of the scenario file's bytes "
-	"followed by the catalog file's bytes (overrides are recorded separately in "
+	"followed by the catalog file's bytes and, with `manifests`, the hex SHA-256 of the "
+	"manifest files' bytes in load order (overrides are recorded separately in "
 	"`params`; trace files are not hashed).\n"
 	"\n"
 	"Limits that refuse absurd input are listed in [limits.md](limits.md).\n"

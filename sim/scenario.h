@@ -297,6 +297,11 @@ struct scenario {
 	struct traffic *traffic;
 	int ntraffic;
 	struct record_cfg record;
+
+	/* Loader warnings for the command layer to print (manifests: kinds
+	 * not simulated, fields ignored); arena strings. */
+	const char **warnings;
+	int nwarnings;
 };
 
 /* One `--set PATH=VALUE` or one sweep parameter value. */
