@@ -265,7 +265,13 @@ static void node_labels(struct cluster *c, struct node *n)
 {
 	const struct node_group *g = n->ng;
 	static const char *const own[] = {LABEL_HOSTNAME, LABEL_INSTANCE_TYPE, LABEL_ZONE};
-	struct label *v = arena_alloc(&c->arena, ((size_t)g->labels.n + 3) * sizeof(*v));
+	/* What every kubelet sets and many charts select on; a group may say
+	 * otherwise (e.g. kubernetes.io/arch: arm64 for Graviton types). */
+	static const struct label kubelet_defaults[] = {
+		{LABEL_OS, "linux"},
+		{LABEL_ARCH, "amd64"},
+	};
+	struct label *v = arena_alloc(&c->arena, ((size_t)g->labels.n + 5) * sizeof(*v));
 	int m = 0;
 
 	for (int i = 0; i < g->labels.n; i++) {
@@ -280,6 +286,9 @@ static void node_labels(struct cluster *c, struct node *n)
 	v[m++] = (struct label){LABEL_INSTANCE_TYPE, n->type->name};
 	if (n->zone)
 		v[m++] = (struct label){LABEL_ZONE, n->zone};
+	for (size_t j = 0; j < ARRAY_LEN(kubelet_defaults); j++)
+		if (!cluster_label(&g->labels, kubelet_defaults[j].key))
+			v[m++] = kubelet_defaults[j];
 	n->labels.v = v;
 	n->labels.n = m;
 }

@@ -13,7 +13,8 @@
  * "<group>-<index>". Its labels are the group's, plus
  * kubernetes.io/hostname=<name>, node.kubernetes.io/instance-type=<type>
  * and, when the group lists zones, topology.kubernetes.io/zone (zones are
- * assigned round-robin over the index). Allocatable = capacity - reserved.
+ * assigned round-robin over the index), and kubernetes.io/os=linux and
+ * kubernetes.io/arch=amd64 unless the group's labels say otherwise. Allocatable = capacity - reserved.
  * A node that is not Ready carries the taint
  * node.kubernetes.io/not-ready:NoSchedule, as the node lifecycle
  * controller's TaintNodesByCondition does, so the scheduler needs no
@@ -65,6 +66,8 @@
 #define LABEL_HOSTNAME "kubernetes.io/hostname"
 #define LABEL_INSTANCE_TYPE "node.kubernetes.io/instance-type"
 #define LABEL_ZONE "topology.kubernetes.io/zone"
+#define LABEL_OS "kubernetes.io/os"
+#define LABEL_ARCH "kubernetes.io/arch"
 #define TAINT_NOT_READY "node.kubernetes.io/not-ready"
 #define TAINT_UNSCHEDULABLE "node.kubernetes.io/unschedulable"
 

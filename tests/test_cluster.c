@@ -37,7 +37,10 @@ static void test_nodes(void **state)
 	assert_string_equal(cluster_label(&n[1]->labels, LABEL_HOSTNAME), "workers-2");
 	assert_string_equal(cluster_label(&n[1]->labels, LABEL_INSTANCE_TYPE), "t3.medium");
 	assert_string_equal(cluster_label(&n[1]->labels, "team"), "a");
-	assert_int_equal(n[1]->labels.n, 4);
+	/* What every kubelet sets (kubernetes.io/os, kubernetes.io/arch). */
+	assert_string_equal(cluster_label(&n[1]->labels, LABEL_OS), "linux");
+	assert_string_equal(cluster_label(&n[1]->labels, LABEL_ARCH), "amd64");
+	assert_int_equal(n[1]->labels.n, 6);
 	assert_int_equal(n[0]->ntaints, 1);
 	/* EKS t3.medium: 2000m - 70m, 4096Mi - 442Mi - 100Mi. */
 	assert_int_equal(n[0]->alloc_cpu, 1930);

@@ -1003,7 +1003,10 @@ static void test_equivalence(void **state)
 	 * passes its 100Mi limit at 60Mi + 120Mi/h x 20 min, so once OOM kills
 	 * and the HPA are simulated the comparison covers them too. */
 	assert_true(r1.summary.requests > 0 && r1.summary.errors < r1.summary.requests);
-	assert_int_equal(tu_count_events(&r1, "Scheduled", NULL), 5);
+	/* 5 at the start; the HPA adds replicas as the OOM-killed
+	 * user-server's CPU climbs. */
+	assert_true(tu_count_events(&r1, "Scheduled", NULL) >= 5);
+	assert_true(tu_count_events(&r1, "OOMKilled", NULL) > 0);
 	{
 		const char *n1 = NULL, *n2 = NULL;
 		size_t k;
