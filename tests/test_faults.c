@@ -167,7 +167,7 @@ static void spot_interruption(void **state)
 
 /*
  * mtbf: 10 nodes for 100 h, each failing at rate 1 / 200 h: the failures
- * of a run are Poisson with mean 10 x 100 / 200 = 5 (less 0.3 %: a failed
+ * of a run are Poisson with mean 10 x 100 / 200 = 5 (less 0.1 %: a failed
  * slot is down 430 s, 340 s to eviction + 90 s boot, and failures in the
  * last 40 s show no NodeNotReady). Over 50 seeds the mean's standard
  * error is sqrt(5 / 50) = 0.32: 3 SE is 0.95. The sample variance of 50
