@@ -112,7 +112,6 @@ struct autoscaler {
 	struct sim *s;
 	const struct autoscaler_cfg *cfg;
 	struct rng rng;          /* "autoscaler/expander" */
-	int *next_index;         /* per group: the last node index used */
 	double *backoff_until;   /* s, per group */
 	double last_scale_up;    /* s; the CA's start counts */
 	struct ca_node *nodes;   /* by node id */
@@ -277,7 +276,7 @@ static void launch(struct autoscaler *ca, const struct autoscaler_option *o, int
 		      ng->name, before + o->nodes, before, ng->max, o->pods, npend,
 		      expander_of(ca->cfg->expander)->name);
 	for (int k = 0; k < o->nodes; k++) {
-		struct node *n = sim_node_add(s, o->group, ++ca->next_index[o->group], 0);
+		struct node *n = sim_node_add(s, o->group, sim_group_next_index(s, o->group), 0);
 		state(ca, n);
 		if (boot <= give_up) {
 			if (s->eng.now + boot <= s->end)
@@ -335,7 +334,7 @@ static int scale_up(struct autoscaler *ca)
 		struct autoscaler_option *o = &ca->opts[nopt];
 		if (limit <= 0 || ca->backoff_until[g] > s->eng.now)
 			continue;
-		autoscaler_snap_estimate(&ca->snap, g, ca->next_index[g] + 1, limit, ca->pend, n,
+		autoscaler_snap_estimate(&ca->snap, g, sim_group_next_index(s, g), limit, ca->pend, n,
 					 o);
 		nopt += o->nodes > 0 && o->pods > 0;
 	}
@@ -350,7 +349,7 @@ static int scale_up(struct autoscaler *ca)
 
 static int candidate(struct autoscaler *ca, const struct node *n, const struct node *m)
 {
-	return n->ready && state(ca, n)->deleting == DEL_NONE &&
+	return n->ready && !n->unschedulable && state(ca, n)->deleting == DEL_NONE &&
 	       autoscaler_utilization(m) < ca->cfg->scale_down_utilization_threshold;
 }
 
@@ -568,11 +567,8 @@ void autoscaler_start(struct sim *s)
 	ca->s = s;
 	ca->cfg = &sc->autoscaler;
 	rng_init(&ca->rng, s->o->seed, "autoscaler/expander");
-	ca->next_index = xcalloc((size_t)sc->ngroups + 1, sizeof(*ca->next_index));
 	ca->backoff_until = xcalloc((size_t)sc->ngroups + 1, sizeof(*ca->backoff_until));
 	ca->opts = xcalloc((size_t)sc->ngroups + 1, sizeof(*ca->opts));
-	for (int g = 0; g < sc->ngroups; g++)
-		ca->next_index[g] = sc->groups[g].count;
 	/* StaticAutoscaler starts with lastScaleUpTime = its start time. */
 	ca->last_scale_up = s->eng.now;
 	s->ca = ca;
@@ -587,7 +583,6 @@ void autoscaler_release(struct sim *s)
 	if (!ca)
 		return;
 	rng_release(&ca->rng);
-	free(ca->next_index);
 	free(ca->backoff_until);
 	free(ca->opts);
 	free(ca->nodes);

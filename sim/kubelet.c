@@ -218,6 +218,28 @@ void kubelet_container_oom(struct sim *s, struct sim_pod *sp, const char *messag
 	schedule_restart(s, sp);
 }
 
+void kubelet_node_down(struct sim *s, struct sim_pod *sp)
+{
+	if (sp->timer)
+		engine_cancel(&s->eng, sp->timer);
+	sp->timer = 0;
+	if (sp->deleting)
+		finish_delete(s, sp);
+	else
+		stop_container(s, sp);
+}
+
+void kubelet_pod_lost(struct sim *s, struct sim_pod *sp, const char *reason)
+{
+	if (!sp->deleting)
+		pod_delete(s, sp, reason, 0.0);
+	if (sp->timer) { /* draining: the grace is cut short */
+		engine_cancel(&s->eng, sp->timer);
+		sp->timer = 0;
+		finish_delete(s, sp);
+	}
+}
+
 void kubelet_request_left(struct sim *s, struct sim_pod *sp)
 {
 	memory_request_left(s, sp);

@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "cost.h"
+#include "faults.h"
 
 static double rate_since(double now, double *t_prev, double *prev, double cur)
 {
@@ -127,7 +128,7 @@ static double node_rows(struct sim *s, double *node_hours, double *exhausted)
 		r->created_t = n->created_t;
 		r->ready_t = n->ready_t;
 		r->deleted_t = n->deleted_t;
-		r->cost_usd = cost_instance_usd(n->type->price_per_hour, n->created_t, end);
+		r->cost_usd = cost_instance_usd(faults_node_price(n), n->created_t, end);
 		if (sn->burstable) {
 			r->cost_usd += credits_surplus_usd(&sn->credits, end);
 			*exhausted += credits_exhausted_seconds(&sn->credits, end);

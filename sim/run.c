@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "autoscaler.h"
+#include "faults.h"
 #include "hpa.h"
 #include "sim.h"
 
@@ -125,6 +126,7 @@ static void sim_teardown(struct sim *s)
 	s->tearing_down = 1;
 	hpa_release(s);
 	autoscaler_release(s);
+	faults_release(s);
 	for (int i = 0; i < s->cl.npod_ids; i++) {
 		struct sim_pod *sp = sim_pod_of(s->cl.pod_by_id[i]);
 		if (sp->running) {
@@ -181,6 +183,7 @@ int run_exec(const struct scenario *sc, const struct run_opts *o, struct results
 	metrics_start(s);
 	hpa_start(s);
 	autoscaler_start(s);
+	faults_start(s);
 	engine_at(&s->eng, 0.0, on_progress, NULL, 0);
 	s->wall_start = sim_wall();
 	engine_run(&s->eng, s->end, s);

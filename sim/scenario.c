@@ -979,6 +979,9 @@ static int check_group(struct schema_ctx *c, void *obj, const struct ynode *map,
 		snprintf(what, sizeof(what), "an integer of at least count (%d)", g->count);
 		return schema_expect_at(c, map, where, "max", NULL, what);
 	}
+	if (g->spot_price_per_hour >= 0 && !g->spot)
+		return schema_expect_at(c, map, where, "spot_price_per_hour", NULL,
+					"no spot price without spot: true");
 	for (j = 0; j < g->labels.n; j++) {
 		for (i = 0; i < ARRAY_LEN(reserved); i++) {
 			if (strcmp(g->labels.v[j].key, reserved[i]) == 0) {
@@ -1021,6 +1024,11 @@ static const struct schema_key group_keys[] = {
 	{ .name = "boot_time", .type = ST_DURATION, .off = offsetof(T, boot_time), .def = "90s",
 	  .flags = SF_MIN | SF_MAX, .min = 0, .max = 86400,
 	  .help = "from the autoscaler's decision to a Ready node" },
+	{ .name = "spot", .type = ST_BOOL, .off = offsetof(T, spot), .def = "false",
+	  .help = "Spot Instances: faults.spot_interruptions may name the group" },
+	{ .name = "spot_price_per_hour", .type = ST_PRICE, .off = offsetof(T, spot_price_per_hour),
+	  .defdoc = "on-demand price", .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0,
+	  .max = 1000, .help = "what a spot node is billed (spot: true only)" },
 };
 #undef T
 static const struct schema_table group_table = {
@@ -1143,6 +1151,93 @@ static const struct schema_table record_table = {
 	.name = "record", .keys = record_keys, .nkeys = ARRAY_LEN(record_keys),
 };
 
+/* ---- faults ------------------------------------------------------------------- */
+
+/* Exactly one of `at` and the random key; `node` only with `at`. */
+static int check_fault(struct schema_ctx *c, const struct fault_spec *f, double random,
+		       const char *rkey, const struct ynode *map, const struct ynode *where)
+{
+	char what[96];
+
+	if ((f->at >= 0) == (random >= 0)) {
+		snprintf(what, sizeof(what), "exactly one of at and %s", rkey);
+		return schema_expect_at(c, map, where, f->at >= 0 ? rkey : "at", NULL, what);
+	}
+	if (f->node && f->at < 0)
+		return schema_expect_at(c, map, where, "node", NULL, "no node without at");
+	return 0;
+}
+
+static int check_failure(struct schema_ctx *c, void *obj, const struct ynode *map,
+			 const struct ynode *where)
+{
+	struct fault_spec *f = obj;
+	return check_fault(c, f, f->mtbf, "mtbf", map, where);
+}
+
+static int check_spot(struct schema_ctx *c, void *obj, const struct ynode *map,
+		      const struct ynode *where)
+{
+	struct fault_spec *f = obj;
+	return check_fault(c, f, f->rate, "rate", map, where);
+}
+
+#define T struct fault_spec
+#define FAULT_KEYS                                                                           \
+	{ .name = "node_group", .type = ST_NAME, .off = offsetof(T, group_name),            \
+	  .flags = SF_REQUIRED, .help = "the group whose nodes it hits" },                  \
+	{ .name = "at", .type = ST_DURATION, .off = offsetof(T, at),                        \
+	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = LIM_DURATION,         \
+	  .help = "once, at this time" },                                                   \
+	{ .name = "node", .type = ST_NAME, .off = offsetof(T, node),                        \
+	  .defdoc = "lowest index", .help = "with at: which node (<group>-<n>)" }
+static const struct schema_key failure_keys[] = {
+	FAULT_KEYS,
+	{ .name = "mtbf", .type = ST_DURATION, .off = offsetof(T, mtbf),
+	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 3600, .max = 86400000,
+	  .help = "or at random: mean time between failures of each node (exponential)" },
+};
+static const struct schema_key spot_keys[] = {
+	FAULT_KEYS,
+	{ .name = "rate", .type = ST_NUMBER, .off = offsetof(T, rate),
+	  .flags = SF_ABSENT_NEG1 | SF_MIN | SF_MAX, .min = 0, .max = 1,
+	  .help = "or at random: interruptions per node-hour (Poisson)" },
+	{ .name = "notice", .type = ST_DURATION, .off = offsetof(T, notice), .def = "2m",
+	  .flags = SF_MIN | SF_MAX, .min = 0, .max = 3600,
+	  .help = "from the interruption notice to the termination" },
+};
+#undef FAULT_KEYS
+#undef T
+static const struct schema_table failure_table = {
+	.name = "node failure",
+	.doc = "A node fails (docs/faults.md): NotReady, its pods evicted after the "
+	       "pod eviction timeout, the instance replaced.",
+	.keys = failure_keys, .nkeys = ARRAY_LEN(failure_keys),
+	.item_size = sizeof(struct fault_spec), .check = check_failure,
+};
+static const struct schema_table spot_table = {
+	.name = "spot interruption",
+	.doc = "EC2 reclaims a spot node (docs/faults.md): notice, drain, termination.",
+	.keys = spot_keys, .nkeys = ARRAY_LEN(spot_keys),
+	.item_size = sizeof(struct fault_spec), .check = check_spot,
+};
+
+#define T struct faults_cfg
+static const struct schema_key faults_keys[] = {
+	{ .name = "node_failures", .type = ST_LIST, .off = offsetof(T, failures),
+	  .off_n = offsetof(T, nfailures), .flags = SF_MAX, .max = LIM_GROUPS,
+	  .sub = &failure_table, .help = "nodes that fail" },
+	{ .name = "spot_interruptions", .type = ST_LIST, .off = offsetof(T, spot),
+	  .off_n = offsetof(T, nspot), .flags = SF_MAX, .max = LIM_GROUPS,
+	  .sub = &spot_table, .help = "spot nodes reclaimed by EC2 (groups with spot: true)" },
+};
+#undef T
+static const struct schema_table faults_table = {
+	.name = "faults", .keys = faults_keys, .nkeys = ARRAY_LEN(faults_keys),
+	.doc = "Faults inside the model (docs/faults.md); random ones draw from the streams "
+	       "faults/<group>/failures/<k> and faults/<group>/spot/<k>.",
+};
+
 /* ---- the root ---------------------------------------------------------------- */
 
 static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
@@ -1193,6 +1288,8 @@ static const struct schema_key scenario_keys[] = {
 	  .help = "request streams" },
 	{ .name = "record", .type = ST_MAP, .off = offsetof(T, record), .sub = &record_table,
 	  .help = "what the results database keeps" },
+	{ .name = "faults", .type = ST_MAP, .off = offsetof(T, faults), .sub = &faults_table,
+	  .help = "node failures and spot interruptions" },
 };
 #undef T
 static const struct schema_table scenario_table = {
@@ -1362,6 +1459,46 @@ static int resolve_traffic(struct schema_ctx *c, const struct ynode *root, struc
 	return rc;
 }
 
+/* faults.*[i].node_group -> group index; interruptions on spot groups only. */
+static int resolve_fault_list(struct schema_ctx *c, const struct ynode *root,
+			      struct scenario *sc, const char *list, struct fault_spec *v, int n)
+{
+	const struct ynode *faults = ynode_get(root, "faults");
+	int spot = strcmp(list, "spot_interruptions") == 0;
+
+	for (int i = 0; i < n; i++) {
+		struct fault_spec *f = &v[i];
+		const struct ynode *item = nth(faults, list, i);
+		size_t old;
+		int rc;
+
+		f->group = -1;
+		for (int g = 0; g < sc->ngroups; g++)
+			if (strcmp(sc->groups[g].name, f->group_name) == 0)
+				f->group = g;
+		if (f->group >= 0 && (!spot || sc->groups[f->group].spot))
+			continue;
+		old = schema_push_key(c, "faults");
+		push_nth(c, list, item, i);
+		rc = schema_expect_key(c, item, item, "node_group",
+				       f->group < 0 ? "the name of a node group"
+						    : "a node group with spot: true");
+		schema_pop(c, old);
+		return rc;
+	}
+	return 0;
+}
+
+static int resolve_faults(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
+{
+	int rc = resolve_fault_list(c, root, sc, "node_failures", sc->faults.failures,
+				    sc->faults.nfailures);
+	if (!rc)
+		rc = resolve_fault_list(c, root, sc, "spot_interruptions", sc->faults.spot,
+					sc->faults.nspot);
+	return rc;
+}
+
 static void hash_scenario(struct loader *L)
 {
 	struct sha256 h;
@@ -1409,7 +1546,7 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 		return schema_expect_key(c, map, where, "manifests",
 					 "at most 10000 workloads in workloads and manifests");
 	if ((rc = resolve_groups(c, map, sc)) || (rc = check_pods(c, map, sc)) ||
-	    (rc = resolve_traffic(c, map, sc)))
+	    (rc = resolve_traffic(c, map, sc)) || (rc = resolve_faults(c, map, sc)))
 		return rc;
 	hash_scenario(L);
 	return 0;

@@ -113,6 +113,8 @@ struct node_group {
 	int ntaints;
 	double start_at;  /* s */
 	double boot_time; /* s, decision -> Ready */
+	int spot;                   /* Spot Instances: interruptions apply (faults.h) */
+	double spot_price_per_hour; /* USD; -1 absent: the type's on-demand price */
 };
 
 /* ---- workloads ----------------------------------------------------------- */
@@ -265,6 +267,26 @@ struct record_cfg {
 	int scores;       /* default 0 */
 };
 
+/* One entry of faults.node_failures or faults.spot_interruptions
+ * (faults.h): at a time, or at random with a mean time between failures
+ * per node (node failures) or a rate per node-hour (interruptions). */
+struct fault_spec {
+	const char *group_name;
+	int group;          /* resolved node group index */
+	double at;          /* s; -1 absent */
+	double mtbf;        /* s, node failures; -1 absent */
+	double rate;        /* per node-hour, interruptions; -1 absent */
+	const char *node;   /* with at: the node's name; NULL: lowest index */
+	double notice;      /* s, interruptions: notice before termination */
+};
+
+struct faults_cfg {
+	struct fault_spec *failures;
+	int nfailures;
+	struct fault_spec *spot;
+	int nspot;
+};
+
 struct cluster_cfg {
 	double control_plane_price_per_hour; /* USD */
 	double load_balancer_price_per_hour; /* USD */
@@ -297,6 +319,7 @@ struct scenario {
 	struct traffic *traffic;
 	int ntraffic;
 	struct record_cfg record;
+	struct faults_cfg faults;
 
 	/* Loader warnings for the command layer to print (manifests: kinds
 	 * not simulated, fields ignored); arena strings. */

@@ -161,9 +161,14 @@ static void on_arrival(void *ctx, void *obj, uint64_t arg)
 		count_error(s, w, now);
 	} else {
 		struct sim_pod *sp = routing_of(st->tr->routing)->pick(w);
-		struct serve_req *r = serve_req_get(&s->pool);
-		serve_submit(&sp->srv, r, work, st->tr->timeout);
-		memory_request_admitted(s, sp);
+		struct serve_req *r;
+		if (!sp->running) { /* an endpoint on a dead node (faults.h) */
+			count_error(s, w, now);
+		} else {
+			r = serve_req_get(&s->pool);
+			serve_submit(&sp->srv, r, work, st->tr->timeout);
+			memory_request_admitted(s, sp);
+		}
 	}
 	next = arrivals_next(&st->arr);
 	if (next <= s->end)

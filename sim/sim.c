@@ -65,6 +65,17 @@ struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 	return n;
 }
 
+int sim_group_next_index(const struct sim *s, int g)
+{
+	int last = s->sc->groups[g].count;
+	for (int i = 0; i < s->cl.nnode_ids; i++) {
+		const struct node *n = s->cl.node_by_id[i];
+		if (n->group == g && n->index > last)
+			last = n->index;
+	}
+	return last + 1;
+}
+
 void sim_node_ready(struct sim *s, struct node *n)
 {
 	cluster_node_set_ready(&s->cl, n, 1, s->eng.now);

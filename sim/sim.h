@@ -52,6 +52,7 @@
 struct sim;
 struct hpa;
 struct autoscaler;
+struct faults;
 
 struct sim_node {
 	struct sim *sim;
@@ -128,6 +129,7 @@ struct sim {
 	double progress_last;    /* s of wall time of the last progress line */
 	struct hpa *hpa;         /* hpa.c; NULL without HPAs */
 	struct autoscaler *ca;   /* autoscaler.c; NULL when disabled */
+	struct faults *faults;   /* faults.c; NULL without faults */
 	int tearing_down;        /* run over: callbacks only release */
 	int failed;
 	struct err err;
@@ -139,6 +141,9 @@ struct sim {
 double sim_wall(void);
 /* Adds node <group>-<index> now; Ready at once or after boot_time. */
 struct node *sim_node_add(struct sim *s, int group, int index, int ready_now);
+/* The index for a new node of group g: after the group's count and every
+ * index used so far (removed nodes included); never reused. */
+int sim_group_next_index(const struct sim *s, int g);
 /* Marks a provisioned node Ready and tells the scheduler. */
 void sim_node_ready(struct sim *s, struct node *n);
 /* A pod is created: counts it pending and queues it for the scheduler. */
@@ -175,6 +180,14 @@ void kubelet_pod_bound(struct sim *s, struct sim_pod *sp);
  * requests for up to termination_grace, then is deleted. reason is the
  * pods.end_reason ("ScaledDown", "Evicted", ...). */
 void kubelet_pod_delete(struct sim *s, struct sim_pod *sp, const char *reason);
+/* The pod's node died: its container stops where it is (requests in it
+ * fail, pending steps are cancelled); it stays bound, and an endpoint if
+ * it was one, until the node controller acts. A pod already being
+ * deleted is deleted now. */
+void kubelet_node_down(struct sim *s, struct sim_pod *sp);
+/* The pod's node is gone: deleted now, without grace (Killing with
+ * reason as its end_reason unless already being deleted). */
+void kubelet_pod_lost(struct sim *s, struct sim_pod *sp, const char *reason);
 /* A request finished or failed in the pod (drain bookkeeping). */
 void kubelet_request_left(struct sim *s, struct sim_pod *sp);
 /* Memory the pod's container uses now (bytes): base + per_inflight x

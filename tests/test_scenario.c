@@ -469,7 +469,7 @@ static const struct bad bad_cases[] = {
 	{ HEAD "colour: red\n" GROUP,
 	  T ":3:1: unknown key \"colour\" (known keys: name, duration, seed, sample_interval, "
 	    "warmup, catalog, instance_types, cluster, node_groups, scheduler, autoscaler, "
-	    "workloads, manifests, profiles, traffic, record)" },
+	    "workloads, manifests, profiles, traffic, record, faults)" },
 	{ HEAD "node_groups:\n  - name: workers\n    count: 2\n",
 	  T ":4:5: node_groups[workers]: missing required key \"instance_type\"" },
 	{ "duration: 1h\n" GROUP, T ":1:1: missing required key \"name\"" },
