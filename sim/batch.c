@@ -7,10 +7,13 @@
  * busy; writes queue on SQLite's write lock (WAL, busy timeout in store.c),
  * which costs little next to a run of seconds.
  */
+/* sched_getaffinity and CPU_COUNT (batch_default_jobs) */
+#define _GNU_SOURCE
 #include "batch.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,5 +305,13 @@ int batch_shard_size(int nruns, int k, int n)
 int batch_default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	/* The CPUs this process may run on, when fewer: taskset, cpusets,
+	 * Slurm's --cpus-per-task binding. (A CFS quota, Kubernetes' usual CPU
+	 * limit, is not visible here: give -j there.) */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0 &&
+	    CPU_COUNT(&set) < n)
+		n = CPU_COUNT(&set);
 	return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }

@@ -81,7 +81,8 @@ int batch_exec(const struct sweep *s, const struct batch_opts *o, struct batch_p
 int batch_parse_shard(const char *arg, int *k, int *n, struct err *e);
 /* Runs r in [0, nruns) with r mod n == k: ceil((nruns - k) / n). */
 int batch_shard_size(int nruns, int k, int n);
-/* The number of online processors (at least 1): the default of -j. */
+/* The default of -j: the online processors this process may run on
+ * (sched_getaffinity), at least 1. */
 int batch_default_jobs(void);
 
 #endif
