@@ -1,11 +1,18 @@
 /*
  * batch.c -- a sweep's runs on worker threads; see batch.h.
  *
- * One mutex guards the shared state: the next run to hand out, the counts
- * and the first error. A worker holds it only to take a run and to report
- * one, never while loading, running or writing, so N workers keep N cores
- * busy; writes queue on SQLite's write lock (WAL, busy timeout in store.c),
- * which costs little next to a run of seconds.
+ * One mutex guards the shared state: the next run to hand out, the counts,
+ * the first error and the stop and abort flags. A worker holds it only to
+ * take a run and to report one, never while loading, running or writing,
+ * so N workers keep N cores busy; writes queue on SQLite's write lock (WAL,
+ * busy timeout in store.c), which costs little next to a run of seconds.
+ *
+ * The caller's *stop and *abort are read by the calling thread only: the
+ * workers block signals, so a signal handler setting them runs on that
+ * thread too, and it polls them every BATCH_POLL_MS while the workers run,
+ * relaying them into the batch under the lock. The one flag read without
+ * the lock is the batch's abort, by run_exec (run.h's interrupted), so it
+ * is written with an atomic store and read with an atomic load.
  */
 /* sched_getaffinity and CPU_COUNT (batch_default_jobs) */
 #define _GNU_SOURCE
@@ -26,10 +33,16 @@
 #include "store.h"
 #include "sweep.h"
 
+#define BATCH_POLL_MS 50 /* how often the calling thread looks at *stop, *abort */
+
 struct batch {
 	const struct sweep *s;
 	const struct batch_opts *o;
 	pthread_mutex_t lock;
+	pthread_cond_t changed; /* a worker ended */
+	int active;    /* workers not yet ended */
+	int stop;      /* start no more runs */
+	volatile sig_atomic_t abort; /* run_exec's interrupted: stop runs in flight */
 	int next;      /* index among the shard's runs of the next to hand out */
 	int failed;    /* a run or point failed: start no more */
 	struct err err; /* the first failure */
@@ -58,7 +71,7 @@ static double wall_now(void)
 
 static int stopping(const struct batch *b)
 {
-	return b->failed || (b->o->stop && *b->o->stop) || (b->o->abort && *b->o->abort);
+	return b->failed || b->stop;
 }
 
 static int load_point(struct worker *w, int point, struct err *e)
@@ -102,7 +115,7 @@ static int do_run(struct worker *w, int r, int *skipped, struct err *e)
 	ro.seed = w->sc.seed + (uint64_t)(r % s->replications);
 	ro.params_json = w->params;
 	ro.point = point;
-	ro.interrupted = w->b->o->abort;
+	ro.interrupted = &w->b->abort;
 	if ((rc = store_has_run(&w->st, w->sc.sha256, w->params, ro.seed, &found, e)))
 		return rc;
 	if (found) {
@@ -114,7 +127,7 @@ static int do_run(struct worker *w, int r, int *skipped, struct err *e)
 	if (rc == 0)
 		rc = store_write_run(&w->st, &res, NULL, e);
 	results_release(&res);
-	if (rc && !(ro.interrupted && *ro.interrupted))
+	if (rc && !*ro.interrupted)
 		err_prefix(e, "sweep point %d, seed %llu: ", point, (unsigned long long)ro.seed);
 	return rc;
 }
@@ -122,8 +135,8 @@ static int do_run(struct worker *w, int r, int *skipped, struct err *e)
 static void report(struct batch *b)
 {
 	b->p.elapsed = wall_now() - b->start;
-	if (b->o->on_progress)
-		b->o->on_progress(b->o->ctx, &b->p);
+	if (b->o->on_progress && b->o->on_progress(b->o->ctx, &b->p))
+		b->stop = 1;
 }
 
 static void *worker_main(void *arg)
@@ -144,7 +157,7 @@ static void *worker_main(void *arg)
 		if (rc) {
 			/* An abort fails the runs in flight: that is the stop, not
 			 * a failure to report. */
-			if (!b->failed && !(b->o->abort && *b->o->abort)) {
+			if (!b->failed && !b->abort) {
 				b->err = e;
 				b->failed = 1;
 			}
@@ -155,6 +168,8 @@ static void *worker_main(void *arg)
 		}
 		report(b);
 	}
+	b->active--;
+	pthread_cond_signal(&b->changed);
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
 }
@@ -174,14 +189,17 @@ static int start_workers(struct batch *b, struct worker *w, int n)
 		if ((rc = pthread_create(&w[i].tid, NULL, worker_main, &w[i])) != 0) {
 			pthread_mutex_lock(&b->lock);
 			if (!b->failed) {
-				err_set(&b->err, ERR_RUN, "cannot start worker thread %d: %s", i + 1,
-					strerror(rc));
+				err_set(&b->err, ERR_RUN, "cannot start worker thread %d: %s",
+					i + 1, strerror(rc));
 				b->failed = 1;
 			}
 			pthread_mutex_unlock(&b->lock);
 			break;
 		}
 		started++;
+		pthread_mutex_lock(&b->lock);
+		b->active++;
+		pthread_mutex_unlock(&b->lock);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return started;
@@ -218,6 +236,36 @@ static int workers_init(struct batch *b, struct worker **out, int n, struct err 
 	}
 	*out = w;
 	return 0;
+}
+
+/* The caller's flags into the batch; the lock is held. */
+static void relay(struct batch *b)
+{
+	if (b->o->abort && *b->o->abort)
+		__atomic_store_n(&b->abort, 1, __ATOMIC_RELAXED);
+	if (b->abort || (b->o->stop && *b->o->stop))
+		b->stop = 1;
+}
+
+/* Until every worker has ended, relays the caller's flags into the batch. */
+static void watch(struct batch *b)
+{
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		struct timespec until;
+
+		relay(b);
+		if (b->active == 0)
+			break;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += BATCH_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&b->changed, &b->lock, &until);
+	}
+	pthread_mutex_unlock(&b->lock);
 }
 
 static int finish(struct batch *b, struct err *e)
@@ -257,9 +305,13 @@ int batch_exec(const struct sweep *s, const struct batch_opts *o, struct batch_p
 		return rc;
 	}
 	pthread_mutex_init(&b.lock, NULL);
+	pthread_cond_init(&b.changed, NULL);
+	relay(&b); /* before any run starts (no worker yet: no lock needed) */
 	started = start_workers(&b, w, jobs);
+	watch(&b);
 	for (int i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
+	pthread_cond_destroy(&b.changed);
 	pthread_mutex_destroy(&b.lock);
 	workers_release(w, jobs);
 	b.p.elapsed = wall_now() - b.start;
@@ -285,7 +337,8 @@ int batch_parse_shard(const char *arg, int *k, int *n, struct err *e)
 		goto bad;
 	if (kk >= nn)
 		return err_set(e, ERR_INPUT,
-			       "--shard: K must be below N (shards are numbered 0 to N-1), got %ld/%ld",
+			       "--shard: K must be below N (shards are numbered 0 to N-1), "
+			       "got %ld/%ld",
 			       kk, nn);
 	*k = (int)kk;
 	*n = (int)nn;

@@ -18,22 +18,23 @@
  * -j and any sharding give the same rows; only run_id (completion order),
  * created_at and wall_seconds differ.
  *
- * Stopping: when *stop becomes non-zero no new run starts; the runs in
- * flight finish and are written. When *abort becomes non-zero (it is
- * run_opts.interrupted) the runs in flight stop as well and nothing of
- * them is written. A failed run or point stops the batch the same way as
- * *stop (first error kept). A process killed outright leaves no partial
- * run either: each run is one SQLite transaction.
+ * Stopping: when *stop becomes non-zero, or on_progress returns non-zero,
+ * no new run starts; the runs in flight finish and are written. When
+ * *abort becomes non-zero the runs in flight stop as well (through
+ * run_opts.interrupted) and nothing of them is written. A failed run or
+ * point stops the batch like *stop (first error kept). A process killed
+ * outright leaves no partial run either: each run is one SQLite
+ * transaction. *stop and *abort are for signal handlers: only the calling
+ * thread reads them (it polls them every 50 ms while the workers run), and
+ * the workers block signals, so a handler runs on that thread too.
  *
  * Do not run the same shard of a sweep into one database from two
  * processes at once: the check and the write are not one transaction, so
  * both could execute a run. Different shards into one database are safe.
  *
- * Threads and signals: the workers block every asynchronous signal, so a
- * SIGINT handler of the command layer runs on the calling thread; the
- * batch joins all its threads before returning. on_progress is called from
- * worker threads with the batch's lock held (calls never overlap), after
- * each run executed, skipped or failed.
+ * Threads: the batch joins all its threads before returning. on_progress
+ * is called from worker threads with the batch's lock held (calls never
+ * overlap), after each run executed, skipped or failed.
  *
  * Cost: per run, one point load when the point changes (a YAML parse,
  * milliseconds), one indexed lookup, the run, one transaction. Memory: one
@@ -63,7 +64,8 @@ struct batch_opts {
 	const char *models_dir; /* NULL: paths_models_dir() */
 	const volatile sig_atomic_t *stop;  /* may be NULL */
 	const volatile sig_atomic_t *abort; /* may be NULL */
-	void (*on_progress)(void *ctx, const struct batch_progress *p); /* may be NULL */
+	/* May be NULL; non-zero return: stop starting runs. */
+	int (*on_progress)(void *ctx, const struct batch_progress *p);
 	void *ctx;
 };
 

@@ -366,7 +366,7 @@ static const struct command command_table[] = {
 	{"run", cmd_run, "run SCENARIO.yaml [--db FILE] [--seed N] [--set PATH=VALUE]... [--quiet]",
 	 "simulate one scenario"},
 	{"sweep", sweep_cli_sweep, "sweep SWEEP.yaml [--db FILE] [-j N] [--shard K/N] [--quiet]",
-	 "every point x replication, N at once; resumes"},
+	 "every run of a sweep, N at once; resumes"},
 	{"merge", sweep_cli_merge, "merge OUT.db IN.db...", "combine shard databases"},
 	{"report", cmd_report, "report DB [--run ID] [--by-point] [--format text|csv|json]",
 	 "print runs and summaries"},

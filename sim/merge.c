@@ -124,7 +124,8 @@ static int check_schema(struct merge *m, const char *in)
 			       sqlite3_errmsg(m->db));
 	sqlite3_finalize(st);
 	if (prep(m, &st,
-		 "SELECT t.name, c.name FROM src.sqlite_master t, pragma_table_info(t.name, 'src') c"
+		 "SELECT t.name, c.name"
+		 " FROM src.sqlite_master t, pragma_table_info(t.name, 'src') c"
 		 " WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND t.name <> 'meta'"
 		 " AND NOT EXISTS (SELECT 1 FROM pragma_table_info(t.name, 'main') o"
 		 "                 WHERE o.name = c.name) LIMIT 1",
@@ -398,8 +399,8 @@ static int check_all(struct merge *m, const char *const *in, int nin)
 	if (sqlite3_exec(m->db,
 			 "CREATE TEMP TABLE merge_names(scenario TEXT PRIMARY KEY, sha TEXT,"
 			 " src TEXT) WITHOUT ROWID;"
-			 "CREATE TEMP TABLE merge_keys(sha TEXT, params TEXT, seed INTEGER, src TEXT,"
-			 " PRIMARY KEY(sha, params, seed)) WITHOUT ROWID",
+			 "CREATE TEMP TABLE merge_keys(sha TEXT, params TEXT, seed INTEGER,"
+			 " src TEXT, PRIMARY KEY(sha, params, seed)) WITHOUT ROWID",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(m, "cannot merge");
 	if ((rc = check_one_hash(m, "main", m->out)) || (rc = remember(m, "main", m->out)))

@@ -288,8 +288,8 @@ static int select_fail(const struct points *p, const char *sel, const char *what
 
 	if (nhit == 0)
 		return err_set(e, ERR_INPUT,
-			       "%s: no point matches \"%s\" (%zu points in the database; `clustersim "
-			       "report DB --by-point` lists them)",
+			       "%s: no point matches \"%s\" (%zu points in the database; "
+			       "`clustersim report DB --by-point` lists them)",
 			       what, sel, p->n);
 	len = (size_t)snprintf(e->msg, sizeof(e->msg),
 			       "%s: \"%s\" matches %zu points; add path=value pairs to tell them "

@@ -132,14 +132,14 @@ struct progress {
 };
 
 /* "12/54 runs (6 skipped), 2 running, 4.2 runs/s, ETA 10 s", twice a second at most. */
-static void on_progress(void *ctx, const struct batch_progress *p)
+static int on_progress(void *ctx, const struct batch_progress *p)
 {
 	struct progress *pr = ctx;
 	double now = wall_now(), rate = p->elapsed > 0 ? p->done / p->elapsed : 0;
 	int in = p->done + p->skipped, left = p->total - in;
 
 	if (now - pr->last < 0.5 && in < p->total)
-		return;
+		return 0;
 	pr->last = now;
 	fprintf(stderr, "\rsweep: %d/%d runs", in, p->total);
 	if (p->skipped)
@@ -148,6 +148,7 @@ static void on_progress(void *ctx, const struct batch_progress *p)
 	if (rate > 0 && left > 0)
 		fprintf(stderr, ", ETA %.0f s", left / rate);
 	fputs("\033[K", stderr);
+	return 0;
 }
 
 /* results/<name of point 0's scenario>.db */
@@ -423,7 +424,8 @@ int sweep_cli_best(int argc, char **argv)
 		} else if ((v = opt(argc, argv, &i, "--top"))) {
 			if (parse_count(v, &top)) {
 				free(slo);
-				return usage("best", "--top: expected a number of points, got \"%s\"", v);
+				return usage("best", "--top: expected a number of points, got \"%s\"",
+					     v);
 			}
 		} else if (argv[i][0] == '-' || db) {
 			free(slo);
@@ -495,7 +497,8 @@ static void compare_print(const struct points *p, size_t base, size_t cand,
 		cell[k + 1][4] = num(r->diff.mean, d);
 		cell[k + 1][5] = num(r->diff.half95, d);
 		cell[k + 1][6] = isnan(lo) ? xstrdup("-")
-					   : xasprintf("[%.*f, %.*f]%s", d, lo, d, hi, sig ? " *" : "");
+					   : xasprintf("[%.*f, %.*f]%s", d, lo, d, hi,
+						       sig ? " *" : "");
 		cell[k + 1][7] = num(r->unpaired_half, d);
 	}
 	for (size_t k = 0; k <= NCMP; k++)

@@ -125,11 +125,11 @@ static void hash_rows(struct sha256 *h, sqlite3 *db, const char *sql)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
+			const char *v = (const char *)sqlite3_column_text(st, i);
 			/* run_ids differ by design (completion order, renumbering). */
 			if (!strcmp(sqlite3_column_name(st, i), "run_id"))
 				continue;
-			sha256_update(h, v ? (const char *)v : "NULL", v ? strlen((const char *)v) : 4);
+			sha256_update(h, v ? v : "NULL", v ? strlen(v) : 4);
 			sha256_update(h, "|", 1);
 		}
 		sha256_update(h, "\n", 1);
@@ -242,11 +242,12 @@ static void test_same_rows(void **state)
 
 static int kill_after;
 
-static void kill_self(void *ctx, const struct batch_progress *p)
+static int kill_self(void *ctx, const struct batch_progress *p)
 {
 	(void)ctx;
 	if (p->done >= kill_after)
 		raise(SIGKILL);
+	return 0;
 }
 
 /* A sweep killed (SIGKILL) after 10 runs, then re-run: whole, no duplicate. */
@@ -301,14 +302,27 @@ static void test_kill_resume(void **state)
 
 static volatile sig_atomic_t stop_flag, abort_flag;
 
-static void stop_after_5(void *ctx, const struct batch_progress *p)
+static int stop_after_5(void *ctx, const struct batch_progress *p)
 {
 	(void)ctx;
-	if (p->done >= 5)
-		stop_flag = 1;
+	return p->done >= 5;
 }
 
-/* The first SIGINT's flag: runs in flight finish and are written. */
+/* Re-running a stopped batch runs the rest, and only the rest. */
+static void resume(const struct sweep *s, const char *db, int in)
+{
+	struct batch_progress p;
+	struct err e = { 0 };
+
+	if (run_batch(s, db, 2, 0, 1, &p, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(p.skipped, in);
+	assert_int_equal(p.done, NRUNS - in);
+	assert_whole(db, NRUNS);
+}
+
+/* Stopped by the progress callback: the runs in flight finish and are
+ * written, the message says how to resume. */
 static void test_stop_finishes_in_flight(void **state)
 {
 	struct sweep s;
@@ -316,33 +330,77 @@ static void test_stop_finishes_in_flight(void **state)
 	struct batch_progress p;
 	struct err e = { 0 };
 	char *db = path_of("stopped.db");
-	int in;
 	(void)state;
 
 	load_sweep(&s);
+	o.db = db;
+	o.jobs = 2;
+	o.shard_n = 1;
+	o.on_progress = stop_after_5;
+	assert_int_equal(batch_exec(&s, &o, &p, &e), ERR_RUN);
+	assert_non_null(strstr(e.msg, "interrupted"));
+	assert_non_null(strstr(e.msg, "run the same command again to resume"));
+	/* The 5th, and the other worker's run in flight then. */
+	assert_true(p.done >= 5 && p.done <= 6);
+	assert_int_equal(p.running, 0);
+	assert_whole(db, p.done);
+	resume(&s, db, p.done);
+	free(db);
+	sweep_release(&s);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static int usr1_sent; /* by the workers, under the batch's lock */
+
+static int signal_at_5(void *ctx, const struct batch_progress *p)
+{
+	(void)ctx;
+	/* Process-directed: the workers block it, the calling thread takes it. */
+	if (p->done >= 5 && !usr1_sent) {
+		usr1_sent = 1;
+		kill(getpid(), SIGUSR1);
+	}
+	return 0;
+}
+
+/* Stopped by a signal handler setting *stop (the first SIGINT of the CLI):
+ * the calling thread sees it within 50 ms; no partial run either way. */
+static void test_signal_stops(void **state)
+{
+	struct sweep s;
+	struct batch_opts o = { 0 };
+	struct batch_progress p;
+	struct err e = { 0 };
+	char *db = path_of("signalled.db");
+	struct sigaction sa, old;
+	(void)state;
+
+	load_sweep(&s);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
 	stop_flag = abort_flag = 0;
+	usr1_sent = 0;
 	o.db = db;
 	o.jobs = 2;
 	o.shard_n = 1;
 	o.stop = &stop_flag;
 	o.abort = &abort_flag;
-	o.on_progress = stop_after_5;
+	o.on_progress = signal_at_5;
 	assert_int_equal(batch_exec(&s, &o, &p, &e), ERR_RUN);
+	sigaction(SIGUSR1, &old, NULL);
+	assert_true(stop_flag);
 	assert_non_null(strstr(e.msg, "interrupted"));
-	assert_non_null(strstr(e.msg, "resume"));
-	/* The 5th, and the other worker's run in flight then. */
-	assert_true(p.done >= 5 && p.done <= 6);
-	assert_int_equal(p.running, 0);
+	assert_true(p.done >= 5 && p.done < NRUNS);
 	assert_whole(db, p.done);
-	/* Re-run: the rest, and only the rest. */
-	in = p.done;
 	stop_flag = 0;
-	o.on_progress = NULL;
-	if (batch_exec(&s, &o, &p, &e))
-		fail_msg("%s", e.msg);
-	assert_int_equal(p.skipped, in);
-	assert_int_equal(p.done, NRUNS - in);
-	assert_whole(db, NRUNS);
+	resume(&s, db, p.done);
 	free(db);
 	sweep_release(&s);
 }
@@ -406,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_same_rows),
 		cmocka_unit_test(test_kill_resume),
 		cmocka_unit_test(test_stop_finishes_in_flight),
+		cmocka_unit_test(test_signal_stops),
 		cmocka_unit_test(test_abort_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,7 +135,8 @@ static void test_report_csv(void **state)
 	buf[n] = '\0';
 	fclose(f);
 	assert_non_null(strstr(buf, "point,scenario,scenario_sha256,params,n,cost_usd_mean,"
-				    "cost_usd_ci95,cost_per_month_usd_mean,cost_per_month_usd_ci95,"));
+				    "cost_usd_ci95,cost_per_month_usd_mean,"
+				    "cost_per_month_usd_ci95,"));
 	line = strstr(buf, "\n0,web,");
 	assert_non_null(line);
 	/* cost 1, 2, 3: mean 2, sd 1, half = t(0.975, 2) / sqrt(3) =
@@ -164,8 +165,8 @@ static void test_report_json_text(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	assert_non_null(strstr(buf, "\"params\":\"{\\\"a\\\":1,\\\"b\\\":\\\"m5.large\\\"}\",\"n\":3,"
-				    "\"cost_usd_mean\":2,"));
+	assert_non_null(strstr(buf, "\"params\":\"{\\\"a\\\":1,\\\"b\\\":"
+				    "\\\"m5.large\\\"}\",\"n\":3,\"cost_usd_mean\":2,"));
 	assert_non_null(strstr(buf, "\"cost_usd_mean\":50,\"cost_usd_ci95\":null,"));
 	/* Point 1's error rate 0.5, 0.25: mean 0.375, sd 0.176777, half =
 	 * t(0.975, 1) 12.70620 x 0.1767767 / sqrt(2) = 1.5882756 */
