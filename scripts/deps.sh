@@ -4,7 +4,7 @@
 #   scripts/deps.sh [extra-package ...]
 set -eu
 pkgs=(cmake make gcc pkg-config libyaml-dev libsqlite3-dev libgsl-dev libcmocka-dev
-      gnuplot-nox sqlite3 "$@")
+      gnuplot-nox sqlite3 parallel "$@")
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,6 +30,7 @@
 #include "scenario.h"
 #include "store.h"
 #include "sweep.h"
+#include "sweep_cli.h"
 #include "units.h"
 #include "ydoc.h"
 
@@ -311,10 +312,12 @@ static int cmd_report(int argc, char **argv)
 	enum report_format fmt = REPORT_TEXT;
 	struct store st;
 	struct err e = {0};
-	int rc;
+	int rc, by_point = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, "--run"))) {
+		if (!strcmp(argv[i], "--by-point")) {
+			by_point = 1;
+		} else if ((v = opt_value(argc, argv, &i, "--run"))) {
 			if (parse_u64(v, &run_id) || run_id == 0)
 				return usage_error("--run: expected a run id, got \"%s\"", v);
 		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
@@ -334,12 +337,19 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (!db)
 		return usage_error("report: expected a results database");
+	if (by_point && run_id)
+		return usage_error("report: --by-point groups all runs; it takes no --run");
 	if (access(db, R_OK) != 0) {
 		fprintf(stderr, "clustersim: %s: no such results database\n", db);
 		return EXIT_USAGE;
 	}
 	if (store_open(&st, db, 1, &e))
 		return report_err(&e);
+	if (by_point) {
+		rc = sweep_cli_report_points(&st, fmt);
+		store_close(&st);
+		return rc;
+	}
 	rc = store_report(&st, (int64_t)run_id, fmt, stdout, &e);
 	store_close(&st);
 	return rc ? report_err(&e) : 0;
@@ -371,8 +381,15 @@ static int cmd_version(int argc, char **argv)
 static const struct command command_table[] = {
 	{"run", cmd_run, "run SCENARIO.yaml [--db FILE] [--seed N] [--set PATH=VALUE]... [--quiet]",
 	 "simulate one scenario"},
-	{"report", cmd_report, "report DB [--run ID] [--format text|csv|json]",
+	{"sweep", sweep_cli_sweep, "sweep SWEEP.yaml [--db FILE] [-j N] [--shard K/N] [--quiet]",
+	 "every run of a sweep, N at once; resumes"},
+	{"merge", sweep_cli_merge, "merge OUT.db IN.db...", "combine shard databases"},
+	{"report", cmd_report, "report DB [--run ID] [--by-point] [--format text|csv|json]",
 	 "print runs and summaries"},
+	{"best", sweep_cli_best, "best DB --slo EXPR [--slo EXPR]... [--top N]",
+	 "cheapest point meeting the SLOs"},
+	{"compare", sweep_cli_compare, "compare DB --baseline POINT --candidate POINT",
+	 "paired differences"},
 	{"plot", plot_cli,
 	 "plot DB --chart NAME [--run ID] [-o FILE.png|FILE.svg] [--slo EXPR]...",
 	 "draw a chart with gnuplot"},

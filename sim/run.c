@@ -42,7 +42,8 @@ static void on_progress(void *ctx, void *obj, uint64_t arg)
 	(void)obj;
 	(void)arg;
 
-	if (s->o->interrupted && *s->o->interrupted) {
+	/* An atomic load: a sweep's calling thread sets the flag (batch.c). */
+	if (s->o->interrupted && __atomic_load_n(s->o->interrupted, __ATOMIC_RELAXED)) {
 		s->failed = 1;
 		err_set(&s->err, ERR_RUN, "interrupted at simulated time %.0f s; nothing written",
 			s->eng.now);

@@ -25,7 +25,9 @@ struct run_opts {
 	const char *params_json;  /* JSON of overrides; NULL means "{}" */
 	int point;                /* sweep point, 0 for a single run */
 	int progress;             /* print progress on stderr (a terminal) */
-	/* When it becomes non-zero the run stops and fails (SIGINT). */
+	/* When it becomes non-zero the run stops and fails (SIGINT). Read
+	 * with an atomic load, so another thread may set it (with an atomic
+	 * store: __atomic_store_n). */
 	const volatile sig_atomic_t *interrupted;
 };
 
