@@ -363,10 +363,8 @@ static int cmd_help(int argc, char **argv)
 	       "usage:\n",
 	       CLUSTERSIM_VERSION);
 	for (const struct command *c = commands(); c->name; c++)
-		if (c->usage && strlen(c->usage) <= 58)
-			printf("  clustersim %-58s %s\n", c->usage, c->help);
-		else if (c->usage)
-			printf("  clustersim %s\n  %71s%s\n", c->usage, "", c->help);
+		if (c->usage)
+			printf("  clustersim %s\n      %s\n", c->usage, c->help);
 	printf("\nExit status: 0 success, 1 the run failed, 2 bad input or usage.\n"
 	       "Documentation: README.md and docs/ in the source tree.\n");
 	return 0;
