@@ -48,7 +48,7 @@ if (nworkloads > 0) {
 	set tmargin at screen 0.90
 	set bmargin at screen (ngroups > 0 ? 0.53 : 0.12)
 	set ylabel "replicas (pods)"
-	set key title "workload"
+	set key title "workload (dashed: Ready)"
 	if (ngroups > 0) {
 		set format x ""
 		unset xlabel
@@ -56,8 +56,12 @@ if (nworkloads > 0) {
 	if (exists("extra")) { eval extra }
 	stats [*:*][*:*] datafile index 0:(nworkloads - 1) using 2 nooutput
 	if (STATS_max <= 12) { set ytics 1 } else { set ytics autofreq }
-	plot for [i=0:nworkloads-1] for [c=2:3] datafile index i using ($1/tdiv):c with steps \
-		lt (i+1) lw (c == 2 ? 2.5 : 1.5) dt 1 + 10 * (c == 3) title columnheader(c)
+	# One legend entry per workload (its wanted replicas); the dashed Ready
+	# line of the same colour needs none, so many workloads still fit.
+	plot for [i=0:nworkloads-1] datafile index i using ($1/tdiv):2 with steps \
+		lt (i+1) lw 2.5 title columnheader(2), \
+	     for [i=0:nworkloads-1] datafile index i using ($1/tdiv):3 with steps \
+		lt (i+1) lw 1.5 dt 11 notitle
 	set format x "% g"
 	eval time_axis
 }
@@ -65,13 +69,14 @@ if (ngroups > 0) {
 	set tmargin at screen (nworkloads > 0 ? 0.47 : 0.90)
 	set bmargin at screen 0.12
 	set ylabel "nodes"
-	set key title "node group"
+	set key title "node group (dashed: Ready)"
 	if (exists("extra")) { eval extra }
 	# Colours go on from the workloads' so a group is not mistaken for one.
 	stats [*:*][*:*] datafile index nworkloads:(nblocks - 1) using 2 nooutput
 	if (STATS_max <= 12) { set ytics 1 } else { set ytics autofreq }
-	plot for [i=nworkloads:nblocks-1] for [c=2:3] datafile index i using ($1/tdiv):c \
-		with steps lt (i+1) lw (c == 2 ? 2.5 : 1.5) dt 1 + 10 * (c == 3) \
-		title columnheader(c)
+	plot for [i=nworkloads:nblocks-1] datafile index i using ($1/tdiv):2 \
+		with steps lt (i+1) lw 2.5 title columnheader(2), \
+	     for [i=nworkloads:nblocks-1] datafile index i using ($1/tdiv):3 \
+		with steps lt (i+1) lw 1.5 dt 11 notitle
 }
 unset multiplot
