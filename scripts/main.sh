@@ -8,4 +8,4 @@ scripts/deps.sh
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
-exec scripts/story.sh "$build/clustersim"
+exec scripts/story.sh "$build/clustersim" --update-docs
