@@ -161,24 +161,45 @@ static int by_level(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* Sorts n->order (every group) by level, demand / shares, ties by index.
+ * Insertion sort: the order is kept from the previous split and one change
+ * moves one group, so this is O(G) plus the groups it passes, instead of a
+ * fresh O(G log G) sort. The comparison is a total order, so the result is
+ * the one a full sort gives. */
+static void order_sort(struct cpu_node *n)
+{
+	struct cpu_group **o = n->order;
+
+	for (uint32_t i = 1; i < n->ngroups; i++) {
+		struct cpu_group *g = o[i];
+		uint32_t j = i;
+		while (j > 0 && by_level(&g, &o[j - 1]) < 0) {
+			o[j] = o[j - 1];
+			j--;
+		}
+		o[j] = g;
+	}
+}
+
 /* Weighted max-min fair split of the capacity; sum of demands > capacity. */
 static void water_fill(struct cpu_node *n)
 {
 	double remaining = n->capacity, wsum = 0;
-	uint32_t m = 0, i;
+	uint32_t m = n->ngroups, i, first = 0;
 
-	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_group *g = n->groups[i];
+	order_sort(n);
+	/* Groups of demand 0 sort first (level 0) and get nothing. */
+	for (i = 0; i < m; i++) {
+		struct cpu_group *g = n->order[i];
 		g->alloc = 0;
-		if (g->demand > 0) {
-			n->order[m++] = g;
+		if (g->demand > 0)
 			wsum += g->sh.shares;
-		}
+		else
+			first = i + 1;
 	}
-	qsort(n->order, m, sizeof(*n->order), by_level);
 	/* Groups whose demand is below their weighted share of what is left
 	 * take their demand; the rest split the remainder by weight. */
-	for (i = 0; i < m; i++) {
+	for (i = first; i < m; i++) {
 		struct cpu_group *g = n->order[i];
 		if (g->demand * wsum > remaining * g->sh.shares)
 			break;
@@ -387,6 +408,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 	}
 	g->index = n->ngroups;
+	n->order[n->ngroups] = g;
 	n->groups[n->ngroups++] = g;
 	node_update(n);
 }
@@ -405,6 +427,9 @@ void cpu_group_remove(struct cpu_group *g)
 
 	assert(n && g->njobs == 0);
 	node_advance(n);
+	for (uint32_t i = 0, k = 0; i < n->ngroups; i++)
+		if (n->order[i] != g)
+			n->order[k++] = n->order[i];
 	n->groups[g->index] = n->groups[--n->ngroups];
 	n->groups[g->index]->index = g->index;
 	g->node = NULL;

@@ -109,7 +109,7 @@ struct cpu_node {
 	double capacity;   /* cores */
 	double speed;      /* per-core speed relative to 1.0 */
 	struct cpu_group **groups;
-	struct cpu_group **order; /* scratch for water-filling */
+	struct cpu_group **order; /* every group, by level as of the last water-filling */
 	uint32_t ngroups, cap;
 	double t_last;     /* s: groups' clocks are current as of this time */
 	double alloc;      /* cores used now (sum of A) */
