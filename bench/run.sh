@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs clustersim's benchmarks (Release build) and prints one table:
-# wall time, events/s, simulated requests/s, peak RSS.
-#   bench/run.sh            all scenario benchmarks and the peers
-#   bench/run.sh mm1        one of them (mm1 | peers | hold | sched | store)
-# Scenario benchmarks live in bench/scenarios/; figures go to docs/performance.md.
+# wall time, CPU time, events/s, simulated requests/s, peak RSS, database size.
+#   bench/run.sh            the scenario benchmarks, the scaling series and the peers
+#   bench/run.sh NAME...    some of them: mm1 story-day large (bench/scenarios/NAME.yaml),
+#                           series (nodes + requests), nodes, requests, peers, hold, sched, store
+# events/s and req/s are per wall second as clustersim's run summary prints
+# them; ev/CPU-s and req/CPU-s per CPU second (user + system, time(1)),
+# which is what to compare on a shared machine. The scaling series are written by
+# bench/gen.sh into a temporary folder. Figures go to docs/performance.md.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -11,38 +15,49 @@ build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 bin=$build/clustersim
-only=${1:-all}
-db=$(mktemp -d)/bench.db
-trap 'rm -rf "$(dirname "$db")"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-row() { printf '%-22s %10s %14s %14s %10s\n' "$@"; }
+row() { printf '%-20s %8s %8s %10s %10s %10s %10s %10s %8s\n' "$@"; }
+per() { awk -v n="$1" -v d="$2" 'BEGIN{ if (d > 0) printf "%.2fM", n/d/1e6; else print "-" }'; }
 
-# A scenario under bench/scenarios/: parse the run summary clustersim prints.
+# One scenario file: parse the run summary clustersim prints, CPU from time(1).
 scenario() {
-	local name=$1 out wall events reqs rss
-	out=$("$bin" run "bench/scenarios/$name.yaml" --db "$db" --quiet)
+	local name=$1 file=$2 out wall cpu events reqs rss db=$tmp/$1.db
+	rm -f "$db"
+	out=$( { /usr/bin/time -f 'cpu %U %S' "$bin" run "$file" --db "$db" --quiet; } 2>&1)
 	wall=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' <<<"$out")
+	cpu=$(awk '/^cpu /{printf "%.2f", $2 + $3}' <<<"$out")
 	events=$(sed -n 's/.*(\([0-9]*\) events.*/\1/p' <<<"$out")
 	reqs=$(sed -n 's/^  requests *\([0-9]*\),.*/\1/p' <<<"$out")
 	rss=$(sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1/p' <<<"$out")
-	row "$name" "$wall" "$(awk -v e="$events" -v w="$wall" 'BEGIN{printf "%.2fM", e/w/1e6}')" \
-		"$(awk -v e="$reqs" -v w="$wall" 'BEGIN{printf "%.2fM", e/w/1e6}')" "${rss}MiB"
+	row "$name" "$wall" "$cpu" "$(per "$events" "$wall")" "$(per "${reqs:-0}" "$wall")" \
+		"$(per "$events" "$cpu")" "$(per "${reqs:-0}" "$cpu")" "${rss}MiB" "$(du -m "$db" | cut -f1)MB"
+	rm -f "$db"
 }
 
-row benchmark "wall s" "events/s" "requests/s" "peak RSS"
-case $only in all | mm1) scenario mm1 ;; esac
-for s in bench/scenarios/*.yaml; do
-	n=$(basename "$s" .yaml)
-	[ "$n" = mm1 ] && continue
-	case $only in all | "$n") scenario "$n" ;; esac
+want() { [ "$only" = all ] || grep -qw -- "$1" <<<"$only"; }
+only=${*:-all}
+row benchmark "wall s" "CPU s" "events/s" "req/s" "ev/CPU-s" "req/CPU-s" "peak RSS" "db"
+for s in mm1 story-day large; do want "$s" && scenario "$s" "bench/scenarios/$s.yaml"; done
+for n in 10 100 1000 10000; do
+	if want nodes || want series; then
+		bench/gen.sh nodes "$n" "$tmp/nodes-$n.yaml"
+		scenario "nodes-$n" "$tmp/nodes-$n.yaml"
+	fi
 done
-case $only in all | peers)
+for r in 100000 1000000 10000000 100000000; do
+	if want requests || want series; then
+		bench/gen.sh requests "$r" "$tmp/requests-$r.yaml"
+		scenario "requests-$r" "$tmp/requests-$r.yaml"
+	fi
+done
+if want peers; then
 	echo
 	echo "peers (../shared/peers/run 0.9 1.0 1 10000000): same M/M/1 model, 10 M customers"
 	if [ -x ../shared/peers/run ]; then ../shared/peers/run 0.9 1.0 1 10000000; else echo "(../shared/peers not found)"; fi
-	;;
-esac
-case $only in all | hold) [ -x "$build/bench_hold" ] && { echo; "$build/bench_hold"; } ;; esac
-case $only in all | sched) [ -x "$build/bench_sched" ] && { echo; "$build/bench_sched"; } ;; esac
-case $only in all | store) [ -x "$build/bench_store" ] && { echo; "$build/bench_store"; } ;; esac
+fi
+if want hold && [ -x "$build/bench_hold" ]; then echo; "$build/bench_hold"; fi
+if want sched && [ -x "$build/bench_sched" ]; then echo; "$build/bench_sched"; fi
+if want store && [ -x "$build/bench_store" ]; then echo; "$build/bench_store"; fi
 exit 0

@@ -7,9 +7,12 @@
  *      using the rates in force since the last change (O(G));
  *   2. change: heap push / pop / remove in one group (O(log n)), or a new
  *      capacity or share;
- *   3. update: re-split the CPU (O(G), O(G log G) when contended), find the
- *      earliest completion over the groups' heap minima (O(G)) and move the
- *      node's one event there. Inside a batch, step 3 waits for the end.
+ *   3. update: re-split the CPU (O(G); when contended, plus the groups the
+ *      insertion sort passes), find the earliest completion over the
+ *      groups' heap minima (O(G)) and move the node's one event there.
+ *      Inside a batch, step 3 waits for the end.
+ * Steps 1 and 3 read only the node's slot array (cpu.h struct cpu_slot);
+ * a group's own structure is touched only when its jobs or shares change.
  */
 #include "cpu.h"
 
@@ -127,6 +130,25 @@ static void heap_remove(struct cpu_group *g, uint32_t i)
 
 /* ---- the fluid model --------------------------------------------------- */
 
+static struct cpu_slot *slot_of(const struct cpu_group *g)
+{
+	return &g->node->slot[g->index];
+}
+
+/* Copies what the node's passes read after the group's jobs changed. */
+static void slot_sync(struct cpu_group *g)
+{
+	struct cpu_slot *sl = slot_of(g);
+
+	sl->jobs = (double)g->njobs;
+	sl->want = sl->jobs + g->sh.idle;
+	sl->limit = g->sh.limit;
+	sl->shares = g->sh.shares;
+	sl->min_tag = g->njobs ? g->heap[0].tag : INFINITY;
+	if (!g->njobs)
+		sl->vclock = 0;
+}
+
 /* Brings clocks and CPU-seconds to the engine's now at the current rates. */
 static void node_advance(struct cpu_node *n)
 {
@@ -139,58 +161,74 @@ static void node_advance(struct cpu_node *n)
 	assert(!n->dirty);
 	if (n->alloc > 0) {
 		for (uint32_t i = 0; i < n->ngroups; i++) {
-			struct cpu_group *g = n->groups[i];
-			if (g->njobs)
-				g->vclock += g->per_job * n->speed * dt;
-			g->used += g->alloc * dt;
+			struct cpu_slot *sl = &n->slot[i];
+			if (sl->jobs > 0)
+				sl->vclock += sl->per_job * n->speed * dt;
+			sl->used += sl->alloc * dt;
 		}
 		n->used += n->alloc * dt;
 	}
 	n->t_last = now;
 }
 
-static int by_level(const void *pa, const void *pb)
+/* Slot a before slot b by level demand/shares (without division: a.D * b.w
+ * vs b.D * a.w), ties by index: a total order. */
+static int level_less(const struct cpu_node *n, uint32_t a, uint32_t b)
 {
-	const struct cpu_group *a = *(struct cpu_group *const *)pa;
-	const struct cpu_group *b = *(struct cpu_group *const *)pb;
-	/* demand/shares compared without division: a.D * b.w vs b.D * a.w */
-	double x = a->demand * b->sh.shares, y = b->demand * a->sh.shares;
+	double x = n->slot[a].demand * n->slot[b].shares, y = n->slot[b].demand * n->slot[a].shares;
 
-	if (x != y)
-		return x < y ? -1 : 1;
-	return a->index < b->index ? -1 : a->index > b->index;
+	return x != y ? x < y : a < b;
+}
+
+/* Sorts n->order (every slot) by level. Insertion sort: the order is kept
+ * from the previous split and one change moves one group, so this is O(G)
+ * plus the groups it passes, instead of a fresh O(G log G) sort. The
+ * comparison is a total order, so the result is the one a full sort gives. */
+static void order_sort(struct cpu_node *n)
+{
+	uint32_t *o = n->order;
+
+	for (uint32_t i = 1; i < n->ngroups; i++) {
+		uint32_t x = o[i], j = i;
+		while (j > 0 && level_less(n, x, o[j - 1])) {
+			o[j] = o[j - 1];
+			j--;
+		}
+		o[j] = x;
+	}
 }
 
 /* Weighted max-min fair split of the capacity; sum of demands > capacity. */
 static void water_fill(struct cpu_node *n)
 {
 	double remaining = n->capacity, wsum = 0;
-	uint32_t m = 0, i;
+	uint32_t m = n->ngroups, i, first = 0;
 
-	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_group *g = n->groups[i];
-		g->alloc = 0;
-		if (g->demand > 0) {
-			n->order[m++] = g;
-			wsum += g->sh.shares;
-		}
+	order_sort(n);
+	/* Groups of demand 0 sort first (level 0) and get nothing. */
+	for (i = 0; i < m; i++) {
+		struct cpu_slot *sl = &n->slot[n->order[i]];
+		sl->alloc = 0;
+		if (sl->demand > 0)
+			wsum += sl->shares;
+		else
+			first = i + 1;
 	}
-	qsort(n->order, m, sizeof(*n->order), by_level);
 	/* Groups whose demand is below their weighted share of what is left
 	 * take their demand; the rest split the remainder by weight. */
-	for (i = 0; i < m; i++) {
-		struct cpu_group *g = n->order[i];
-		if (g->demand * wsum > remaining * g->sh.shares)
+	for (i = first; i < m; i++) {
+		struct cpu_slot *sl = &n->slot[n->order[i]];
+		if (sl->demand * wsum > remaining * sl->shares)
 			break;
-		g->alloc = g->demand;
-		remaining -= g->demand;
-		wsum -= g->sh.shares;
+		sl->alloc = sl->demand;
+		remaining -= sl->demand;
+		wsum -= sl->shares;
 	}
 	if (remaining < 0)
 		remaining = 0;
 	for (; i < m; i++) {
-		struct cpu_group *g = n->order[i];
-		g->alloc = remaining * g->sh.shares / wsum;
+		struct cpu_slot *sl = &n->slot[n->order[i]];
+		sl->alloc = remaining * sl->shares / wsum;
 	}
 }
 
@@ -200,23 +238,21 @@ static void node_allocate(struct cpu_node *n)
 	uint32_t i;
 
 	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_group *g = n->groups[i];
-		double want = (double)g->njobs + g->sh.idle;
-		g->demand = want < g->sh.limit ? want : g->sh.limit;
-		total += g->demand;
+		struct cpu_slot *sl = &n->slot[i];
+		sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
+		total += sl->demand;
 	}
 	if (total <= n->capacity) {
 		for (i = 0; i < n->ngroups; i++)
-			n->groups[i]->alloc = n->groups[i]->demand;
+			n->slot[i].alloc = n->slot[i].demand;
 	} else {
 		water_fill(n);
 	}
 	total = 0;
 	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_group *g = n->groups[i];
-		double want = (double)g->njobs + g->sh.idle;
-		g->per_job = want > 0 ? g->alloc / want : 0;
-		total += g->alloc;
+		struct cpu_slot *sl = &n->slot[i];
+		sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
+		total += sl->alloc;
 	}
 	n->alloc = total;
 }
@@ -230,15 +266,15 @@ static void node_schedule(struct cpu_node *n)
 	struct cpu_group *bg = NULL;
 
 	for (uint32_t i = 0; i < n->ngroups; i++) {
-		struct cpu_group *g = n->groups[i];
+		const struct cpu_slot *sl = &n->slot[i];
 		double left, t;
-		if (!g->njobs || g->per_job <= 0)
+		if (!(sl->jobs > 0) || sl->per_job <= 0)
 			continue;
-		left = g->heap[0].tag - g->vclock;
-		t = n->t_last + (left > 0 ? left : 0) / (g->per_job * n->speed);
+		left = sl->min_tag - sl->vclock;
+		t = n->t_last + (left > 0 ? left : 0) / (sl->per_job * n->speed);
 		if (t < best) {
 			best = t;
-			bg = g;
+			bg = sl->g;
 		}
 	}
 	n->next = bg;
@@ -277,6 +313,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 {
 	struct cpu_node *n = obj;
 	struct cpu_group *g = n->next;
+	struct cpu_slot *sl;
 	struct cpu_job *j;
 
 	(void)ctx;
@@ -284,15 +321,15 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	n->ev = 0;
 	node_advance(n);
 	assert(g && g->njobs);
+	sl = slot_of(g);
 	j = g->heap[0].job;
 	/* The event time was computed from this tag; rounding may leave the
 	 * clock a hair short of it. */
-	if (g->vclock < j->tag)
-		g->vclock = j->tag;
+	if (sl->vclock < j->tag)
+		sl->vclock = j->tag;
 	heap_remove(g, 0);
 	j->group = NULL;
-	if (!g->njobs)
-		g->vclock = 0;
+	slot_sync(g);
 	n->batch++;
 	g->on_done(g->ctx, j);
 	n->batch--;
@@ -319,8 +356,11 @@ void cpu_node_release(struct cpu_node *n)
 	if (n->ev)
 		engine_cancel(n->eng, n->ev);
 	free(n->groups);
+	free(n->slot);
 	free(n->order);
-	n->groups = n->order = NULL;
+	n->groups = NULL;
+	n->slot = NULL;
+	n->order = NULL;
 	n->ev = 0;
 }
 
@@ -372,6 +412,8 @@ static void share_check(const struct cpu_share *sh)
 void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_share *sh,
 		   cpu_done_fn fn, void *ctx)
 {
+	struct cpu_slot *sl;
+
 	share_check(sh);
 	assert(fn && !g->node && !g->njobs);
 	node_advance(n);
@@ -379,15 +421,18 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	g->sh = *sh;
 	g->on_done = fn;
 	g->ctx = ctx;
-	g->vclock = 0;
-	g->alloc = g->per_job = g->demand = 0;
 	if (n->ngroups == n->cap) {
 		n->cap = n->cap ? 2 * n->cap : 8;
 		n->groups = xrealloc(n->groups, n->cap * sizeof(*n->groups));
+		n->slot = xrealloc(n->slot, n->cap * sizeof(*n->slot));
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 	}
 	g->index = n->ngroups;
+	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;
+	sl = slot_of(g);
+	*sl = (struct cpu_slot){ .g = g, .used = g->used };
+	slot_sync(g);
 	node_update(n);
 }
 
@@ -396,19 +441,30 @@ void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)
 	share_check(sh);
 	node_advance(g->node);
 	g->sh = *sh;
+	slot_sync(g);
 	node_update(g->node);
 }
 
 void cpu_group_remove(struct cpu_group *g)
 {
 	struct cpu_node *n = g->node;
+	uint32_t at = g->index, last;
 
 	assert(n && g->njobs == 0);
 	node_advance(n);
-	n->groups[g->index] = n->groups[--n->ngroups];
-	n->groups[g->index]->index = g->index;
+	g->used = n->slot[at].used;
+	/* The last slot moves into this one: renumber it in the order. */
+	last = --n->ngroups;
+	for (uint32_t i = 0, k = 0; i <= last; i++) {
+		uint32_t x = n->order[i];
+		if (x == at)
+			continue;
+		n->order[k++] = x == last ? at : x;
+	}
+	n->groups[at] = n->groups[last];
+	n->slot[at] = n->slot[last];
+	n->groups[at]->index = at;
 	g->node = NULL;
-	g->alloc = g->per_job = g->demand = 0;
 	node_update(n);
 }
 
@@ -422,14 +478,17 @@ void cpu_group_release(struct cpu_group *g)
 
 double cpu_group_used(const struct cpu_group *g)
 {
-	return g->alloc;
+	return g->node ? slot_of(g)->alloc : 0.0;
 }
 
 double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
 {
+	const struct cpu_slot *sl;
+
 	if (!g->node)
 		return g->used;
-	return g->used + g->alloc * (now - g->node->t_last);
+	sl = slot_of(g);
+	return sl->used + sl->alloc * (now - g->node->t_last);
 }
 
 /* ---- jobs ---------------------------------------------------------------- */
@@ -441,9 +500,10 @@ void cpu_job_start(struct cpu_group *g, struct cpu_job *j, double work)
 	assert(n && !j->group && work >= 0);
 	node_advance(n);
 	j->group = g;
-	j->tag = g->vclock + work;
+	j->tag = slot_of(g)->vclock + work;
 	j->seq = n->seq++;
 	heap_push(g, j);
+	slot_sync(g);
 	node_update(n);
 }
 
@@ -457,18 +517,19 @@ void cpu_job_abort(struct cpu_job *j)
 	node_advance(n);
 	heap_remove(g, j->pos);
 	j->group = NULL;
-	if (!g->njobs)
-		g->vclock = 0;
+	slot_sync(g);
 	node_update(n);
 }
 
 double cpu_job_remaining(const struct cpu_job *j, double now)
 {
 	const struct cpu_group *g = j->group;
+	const struct cpu_slot *sl;
 	double v, left;
 
 	assert(g);
-	v = g->vclock + g->per_job * g->node->speed * (now - g->node->t_last);
+	sl = slot_of(g);
+	v = sl->vclock + sl->per_job * g->node->speed * (now - g->node->t_last);
 	left = j->tag - v;
 	return left > 0 ? left : 0;
 }

@@ -39,9 +39,11 @@
  * groups, and reschedules it after every change.
  *
  * Cost: job start, finish and abort are O(log n) heap work in the group
- * (n = its jobs) plus O(G) (G = groups on the node; O(G log G) when the node
- * is contended and water-filling sorts) to re-split the CPU and find the
- * next completion; nothing ever walks the jobs in flight.
+ * (n = its jobs) plus O(G) (G = groups on the node; when the node is
+ * contended, water-filling re-sorts its kept order by insertion: O(G) plus
+ * the groups the change moves past) to re-split the CPU and find the next
+ * completion, over an array of the groups' hot state in the node; nothing
+ * ever walks the jobs in flight.
  *
  * Ownership: the caller owns nodes, groups and jobs (embed struct cpu_job
  * in your request). A node references its groups, a group its jobs, until
@@ -96,12 +98,25 @@ struct cpu_group {
 	void *ctx;
 	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
 	uint32_t njobs, cap;
-	uint32_t index;        /* position in node->groups */
-	double vclock;         /* CPU-s per job since the group was last empty */
-	double demand;         /* cores, D */
-	double alloc;          /* cores, A (jobs and idle) */
-	double per_job;        /* cores per job, r */
-	double used;           /* CPU-s (cores x s) integrated up to node->t_last */
+	uint32_t index;        /* position in node->groups and node->slot */
+	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
+};
+
+/* A group's state that the node's O(G) passes read, kept in an array in the
+ * node (slot[g->index]) so that they walk consecutive memory instead of one
+ * pod's structure per group. */
+struct cpu_slot {
+	struct cpu_group *g;
+	double jobs;    /* the group's njobs */
+	double want;    /* jobs + idle */
+	double limit;   /* cores, the group's sh.limit */
+	double shares;  /* the group's sh.shares */
+	double min_tag; /* CPU-s, the earliest finish tag; INFINITY with no jobs */
+	double vclock;  /* CPU-s per job since the group was last empty */
+	double demand;  /* cores, D */
+	double alloc;   /* cores, A (jobs and idle) */
+	double per_job; /* cores per job, r */
+	double used;    /* CPU-s (cores x s) integrated up to node->t_last */
 };
 
 struct cpu_node {
@@ -109,7 +124,8 @@ struct cpu_node {
 	double capacity;   /* cores */
 	double speed;      /* per-core speed relative to 1.0 */
 	struct cpu_group **groups;
-	struct cpu_group **order; /* scratch for water-filling */
+	struct cpu_slot *slot;    /* slot[i] is groups[i]'s */
+	uint32_t *order;          /* every slot index, by level as of the last water-filling */
 	uint32_t ngroups, cap;
 	double t_last;     /* s: groups' clocks are current as of this time */
 	double alloc;      /* cores used now (sum of A) */

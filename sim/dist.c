@@ -46,7 +46,8 @@ static double p1_mean(const struct dist *d)
 
 static double exponential_sample(const struct dist *d, gsl_rng *g)
 {
-	return gsl_ran_exponential(g, d->p1);
+	/* gsl_ran_exponential with log(1 - u) for log1p(-u): see rng_exponential. */
+	return -d->p1 * log(1.0 - gsl_rng_uniform(g));
 }
 
 static double lognormal_sample(const struct dist *d, gsl_rng *g)

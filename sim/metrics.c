@@ -9,14 +9,21 @@
  * service_samples carries the requests of the interval: arrival rate,
  * completions, errors and latency percentiles (NULL when none completed).
  *
- * Cost: O(nodes + pods + workloads) per sample.
+ * record.* (record.h) thins node and pod samples to every k-th tick and can
+ * sum pod samples per workload; a pod's CPU average then spans the time
+ * since its previous written sample.
+ *
+ * Cost: O(nodes + pods + workloads) per tick that writes node or pod rows,
+ * O(workloads) per other tick.
  */
 #include "sim.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "cost.h"
 #include "faults.h"
+#include "record.h"
 
 static double rate_since(double now, double *t_prev, double *prev, double cur)
 {
@@ -26,17 +33,39 @@ static double rate_since(double now, double *t_prev, double *prev, double cur)
 	return r;
 }
 
-static void sample_pod(struct sim *s, struct sim_pod *sp, const char *node, double *mem)
+/* Per-workload sums of one tick's pod samples (record.pod_samples: aggregate). */
+struct pod_agg {
+	double cpu, mem; /* cores, bytes */
+	int inflight, ready;
+};
+
+/* What one tick writes: node rows, pod rows, and where pod rows are summed. */
+struct tick {
+	int nodes, pods;
+	struct pod_agg *agg; /* per workload when aggregating, else NULL */
+};
+
+static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp, const char *node,
+		       double *mem)
 {
 	double now = s->eng.now, cpu = 0.0, m = kubelet_pod_memory(s, sp);
+	int inflight = sp->running ? (int)sp->srv.inflight : 0;
 	struct res_pod_sample *ps;
 
+	*mem += m;
+	if (!tk->pods)
+		return;
 	if (sp->running)
 		cpu = rate_since(now, &sp->t_prev, &sp->cpu_s_prev,
 				 cpu_group_cpu_seconds(&sp->srv.group, now));
-	*mem += m;
-	if (!s->sc->record.pod_samples)
+	if (tk->agg) {
+		struct pod_agg *a = &tk->agg[sp->p->wl - s->sc->workloads];
+		a->cpu += cpu;
+		a->mem += m;
+		a->inflight += inflight;
+		a->ready += sp->p->ready != 0;
 		return;
+	}
 	ps = results_add_pod_sample(s->res);
 	ps->t = now;
 	ps->pod = results_name(s->res, sp->p->name);
@@ -44,11 +73,11 @@ static void sample_pod(struct sim *s, struct sim_pod *sp, const char *node, doub
 	ps->workload = results_name(s->res, sp->p->wl->name);
 	ps->cpu_used = cpu;
 	ps->mem_used = m;
-	ps->inflight = sp->running ? (int)sp->srv.inflight : 0;
+	ps->inflight = inflight;
 	ps->ready = sp->p->ready;
 }
 
-static void sample_node(struct sim *s, struct node *n)
+static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
 {
 	struct sim_node *sn = sim_node_of(n);
 	double now = s->eng.now, mem = 0.0;
@@ -56,7 +85,9 @@ static void sample_node(struct sim *s, struct node *n)
 	const char *name = results_name(s->res, n->name);
 
 	for (int i = 0; i < n->npods; i++)
-		sample_pod(s, sim_pod_of(n->pods[i]), name, &mem);
+		sample_pod(s, tk, sim_pod_of(n->pods[i]), name, &mem);
+	if (!tk->nodes)
+		return;
 	ns = results_add_node_sample(s->res);
 	ns->t = now;
 	ns->node = name;
@@ -69,6 +100,20 @@ static void sample_node(struct sim *s, struct node *n)
 	ns->mem_capacity = (double)n->type->memory;
 	ns->pods = n->npods;
 	ns->credits = sn->burstable ? credits_balance(&sn->credits, now) : NAN;
+}
+
+/* One row per workload: pod and node NULL, sums over its pods. */
+static void write_agg(struct sim *s, const struct pod_agg *agg)
+{
+	for (int i = 0; i < s->sc->nworkloads; i++) {
+		struct res_pod_sample *ps = results_add_pod_sample(s->res);
+		ps->t = s->eng.now;
+		ps->workload = results_name(s->res, s->sc->workloads[i].name);
+		ps->cpu_used = agg[i].cpu;
+		ps->mem_used = agg[i].mem;
+		ps->inflight = agg[i].inflight;
+		ps->ready = agg[i].ready;
+	}
 }
 
 static void sample_service(struct sim *s, struct sim_workload *w, double dt)
@@ -95,10 +140,22 @@ static void on_sample(void *ctx, void *obj, uint64_t k)
 {
 	struct sim *s = ctx;
 	double next = (double)(k + 1) * s->sc->sample_interval;
+	struct record_plan plan;
+	struct tick tk = { 0 };
 	(void)obj;
 
-	for (int i = 0; i < s->cl.nnodes; i++)
-		sample_node(s, s->cl.nodes[i]);
+	record_plan_init(&plan, s->sc);
+	tk.nodes = record_due(plan.node_every, k);
+	tk.pods = plan.pod != POD_SAMPLES_NONE && record_due(plan.pod_every, k);
+	if (tk.pods && plan.pod == POD_SAMPLES_AGGREGATE)
+		tk.agg = xcalloc((size_t)s->sc->nworkloads + 1, sizeof(*tk.agg));
+	if (tk.nodes || tk.pods)
+		for (int i = 0; i < s->cl.nnodes; i++)
+			sample_node(s, &tk, s->cl.nodes[i]);
+	if (tk.agg) {
+		write_agg(s, tk.agg);
+		free(tk.agg);
+	}
 	for (int i = 0; i < s->sc->nworkloads; i++)
 		sample_service(s, &s->wl[i], s->sc->sample_interval);
 	if (next <= s->end + 1e-9)

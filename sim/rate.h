@@ -30,6 +30,16 @@
  * When no arrival will ever come (the rate stays 0), the next time is
  * INFINITY. Cost: O(1) for constant; O(pieces crossed) otherwise, plus
  * O(log points) to find a step or trace segment.
+ *
+ * Poisson arrivals on a diurnal rate use thinning instead (Lewis and
+ * Shedler 1979), which is exact as well: on short pieces (period / 1024,
+ * inside one monotone half period) candidates come at the piece's largest
+ * rate hi and are kept with probability rps(t) / hi; a candidate past the
+ * piece's end is dropped and drawing restarts at the end, which the
+ * memorylessness of the homogeneous candidate process makes exact. A
+ * candidate whose uniform falls below the piece's smallest rate is kept
+ * without evaluating the cosine (a squeeze), so an arrival costs about one
+ * exponential and one uniform draw, instead of Newton's several cosines.
  */
 #ifndef CLUSTERSIM_RATE_H
 #define CLUSTERSIM_RATE_H
@@ -52,6 +62,9 @@ struct arrivals {
 	enum arrival_kind kind;
 	struct rng *rng;         /* not owned; this stream's own */
 	double t;                /* s, the last arrival (or the start) */
+	/* Thinning (Poisson on a diurnal rate): the current piece. */
+	double piece_end;        /* s; <= t when no piece is current */
+	double hi, lo;           /* rps, the rate's largest and smallest on it */
 };
 
 void arrivals_init(struct arrivals *a, const struct rate *r, enum arrival_kind kind,

@@ -40,7 +40,7 @@
 /* Scenario-wide limits (docs/limits.md says why each value). */
 #define LIM_DURATION (366 * 86400.0) /* s */
 #define LIM_SAMPLES 10000000.0       /* duration / sample_interval */
-#define LIM_NODES 5000               /* sum of node group max */
+#define LIM_NODES 15000              /* sum of node group max */
 #define LIM_PODS 150000              /* Deployment max pods + DaemonSets x nodes */
 #define LIM_REPLICAS 100000
 #define LIM_RPS 1e7
@@ -1139,10 +1139,31 @@ static const struct schema_table autoscaler_table = {
 	.doc = "The cluster autoscaler; defaults from its flags.go (reference section 6.1).",
 };
 
+static const struct schema_enum pod_samples_modes[] = {
+	{ "auto", POD_SAMPLES_AUTO },
+	{ "pod", POD_SAMPLES_POD },
+	{ "aggregate", POD_SAMPLES_AGGREGATE },
+	{ "none", POD_SAMPLES_NONE },
+	{ "true", POD_SAMPLES_POD },
+	{ "false", POD_SAMPLES_NONE },
+	{ NULL, 0 },
+};
+
 #define T struct record_cfg
 static const struct schema_key record_keys[] = {
-	{ .name = "pod_samples", .type = ST_BOOL, .off = offsetof(T, pod_samples), .def = "true",
-	  .help = "write pod_samples rows" },
+	{ .name = "pod_samples", .type = ST_ENUM, .off = offsetof(T, pod_samples), .def = "auto",
+	  .names = pod_samples_modes,
+	  .help = "pod_samples rows: pod (one per pod), aggregate (one per workload: pod NULL, "
+		  "sums of cpu_used, mem_used, inflight, ready), none; auto: pod when the scenario "
+		  "can have at most 2000 pods, else aggregate; true/false: pod/none" },
+	{ .name = "node_samples_interval", .type = ST_DURATION,
+	  .off = offsetof(T, node_samples_interval), .def = "0s", .defdoc = "sample_interval",
+	  .flags = SF_MIN | SF_MAX, .min = 0, .max = 86400,
+	  .help = "node_samples period; a multiple of sample_interval" },
+	{ .name = "pod_samples_interval", .type = ST_DURATION,
+	  .off = offsetof(T, pod_samples_interval), .def = "0s", .defdoc = "sample_interval",
+	  .flags = SF_MIN | SF_MAX, .min = 0, .max = 86400,
+	  .help = "pod_samples period; a multiple of sample_interval" },
 	{ .name = "scores", .type = ST_BOOL, .off = offsetof(T, scores), .def = "false",
 	  .help = "write per-node scheduling scores of every decision" },
 };
@@ -1509,6 +1530,27 @@ static void hash_scenario(struct loader *L)
 	sha256_final_hex(&h, L->sc->sha256);
 }
 
+/* Record intervals are whole multiples of sample_interval: samples are taken
+ * on its ticks (metrics.c). */
+static int check_record(struct schema_ctx *c, const struct ynode *map, const struct ynode *where,
+			const struct scenario *sc)
+{
+	const double iv[2] = { sc->record.node_samples_interval, sc->record.pod_samples_interval };
+	const char *const key[2] = { "node_samples_interval", "pod_samples_interval" };
+
+	for (int i = 0; i < 2; i++) {
+		double k = iv[i] / sc->sample_interval;
+		if (iv[i] > 0 && fabs(k - nearbyint(k)) > 1e-9 * k + 1e-9) {
+			const struct ynode *rec = ynode_get(map, "record");
+			char m[32];
+			units_fmt_duration(m, sizeof(m), sc->sample_interval);
+			return schema_expect_key(c, rec ? rec : map, rec ? rec : where, key[i],
+						 "a multiple of sample_interval (%s)", m);
+		}
+	}
+	return 0;
+}
+
 static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 		      const struct ynode *where)
 {
@@ -1531,6 +1573,8 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 					 "in %s)",
 					 m, d);
 	}
+	if ((rc = check_record(c, map, where, sc)))
+		return rc;
 	{
 		const struct ynode *it = ynode_get(map, "instance_types");
 		if (it && !ynode_is_null(it) && it->kind != YN_SEQ)

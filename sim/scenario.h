@@ -262,9 +262,19 @@ struct autoscaler_cfg {
 	double max_node_provision_time;         /* s, 900 */
 };
 
+/* What pod_samples keeps. NONE is 0 so the old boolean `false` reads as none. */
+enum pod_samples_mode {
+	POD_SAMPLES_NONE,      /* no rows */
+	POD_SAMPLES_POD,       /* one row per pod per sample */
+	POD_SAMPLES_AGGREGATE, /* one row per workload per sample: sums over its pods */
+	POD_SAMPLES_AUTO,      /* POD up to RECORD_AUTO_PODS pods, AGGREGATE above */
+};
+
 struct record_cfg {
-	int pod_samples;  /* default 1 */
-	int scores;       /* default 0 */
+	enum pod_samples_mode pod_samples; /* default auto */
+	int scores;                        /* default 0 */
+	double node_samples_interval;      /* s; 0: sample_interval */
+	double pod_samples_interval;       /* s; 0: sample_interval */
 };
 
 /* One entry of faults.node_failures or faults.spot_interruptions

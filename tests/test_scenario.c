@@ -521,10 +521,10 @@ static const struct bad bad_cases[] = {
 	{ HEAD "instance_types:\n  - name: t3.medium\n    vcpu: 0\n" GROUP,
 	  T ":5:11: instance_types[t3.medium].vcpu: expected an integer from 1 to 1024, got "
 	    "\"0\"" },
-	{ HEAD "node_groups:\n  - {name: a, instance_type: t3.medium, count: 1, max: 3000}\n"
-	       "  - {name: b, instance_type: t3.medium, count: 1, max: 2001}\n",
-	  T ":5:56: node_groups[b].max: expected at most 5000 nodes over all node groups (this "
-	    "group brings the total to 5001), got \"2001\"" },
+	{ HEAD "node_groups:\n  - {name: a, instance_type: t3.medium, count: 1, max: 10000}\n"
+	       "  - {name: b, instance_type: t3.medium, count: 1, max: 5001}\n",
+	  T ":5:56: node_groups[b].max: expected at most 15000 nodes over all node groups (this "
+	    "group brings the total to 15001), got \"5001\"" },
 	{ HEAD GROUP "workloads:\n  - {name: a, replicas: 100000}\n"
 		     "  - {name: b, replicas: 100000}\n",
 	  T ":6:25: workloads[b].replicas: expected at most 150000 pods over all workloads (this "
