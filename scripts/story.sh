@@ -42,11 +42,16 @@ fi
 echo "story done in $(($(date +%s) - start)) s; charts: results/charts/*/index.html"
 
 if [ "$update_docs" = --update-docs ]; then
+	# Refresh the charts README.md shows: docs/images/<scenario>-<chart file>.
 	mkdir -p docs/images
-	for d in results/charts/*/; do
-		n=$(basename "$d")
-		for png in "$d"*.png; do
-			[ -f "$png" ] && cp "$png" "docs/images/$n-$(basename "$png")"
+	for img in $(grep -o 'docs/images/[^)]*\.png' README.md | sort -u); do
+		base=${img#docs/images/}
+		for d in results/charts/*/; do
+			n=$(basename "$d")
+			f=${base#"$n"-}
+			if [ "$f" != "$base" ] && [ -f "$d$f" ]; then
+				cp "$d$f" "$img"
+			fi
 		done
 	done
 fi
