@@ -61,6 +61,32 @@ static double busy_fraction(const struct results *r, const char *node, double t0
 	return (double)busy / n;
 }
 
+/* Every user-server OOM kill shows in service_samples: the interval that
+ * holds it has errors (the requests in the killed pod fail), and the p99 of
+ * the intervals with kills is above the run's p50 (a latency spike). */
+static void kills_show_in_service(const struct results *r, const char *workload)
+{
+	int kills = 0;
+	for (size_t i = 0; i < r->n_events; i++) {
+		const struct res_event *e = &r->events[i];
+		const struct res_service_sample *hit = NULL;
+		if (strcmp(e->kind, "OOMKilled") || strncmp(e->object, workload, strlen(workload)))
+			continue;
+		for (size_t j = 0; j < r->n_service_samples && !hit; j++) {
+			const struct res_service_sample *ss = &r->service_samples[j];
+			/* Samples close their interval: the first at or after
+			 * the kill holds it. */
+			if (!strcmp(ss->workload, workload) && ss->t >= e->t)
+				hit = ss;
+		}
+		assert_non_null(hit);
+		assert_true(hit->errors > 0);
+		assert_true(isnan(hit->p99_ms) || hit->p99_ms > r->summary.latency_p50_ms);
+		kills++;
+	}
+	assert_true(kills > 0);
+}
+
 /* Vertical costs 4x one t2.medium, horizontal 2x: 133.632 vs 66.816. */
 static void vertical_costs_twice_horizontal(void **state)
 {
@@ -121,6 +147,7 @@ static void ec2_crowding_and_the_fix(void **state)
 	assert_true(busy_fraction(&crowded, "worker-b-1", t0, t1, 0.9) == 0.0);
 	assert_true(crowded.summary.oom_kills > 0);
 	assert_true(tu_count_events(&crowded, "OOMKilled", NULL) > 0);
+	kills_show_in_service(&crowded, "user-server");
 
 	story_run("scenarios/story/ec2-cluster-fixed.yaml", peak, &sc, &fixed);
 	assert_true(busy_fraction(&fixed, "worker-a-1", t0, t1, 0.9) < 0.5);
