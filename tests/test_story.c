@@ -87,6 +87,32 @@ static void kills_show_in_service(const struct results *r, const char *workload)
 	assert_true(kills > 0);
 }
 
+/* The same cluster from Kubernetes manifests + profiles
+ * (ec2-cluster-manifests.yaml) gives the same run: summary, placements,
+ * kills (issue 12). */
+static void same_as_from_manifests(const struct results *hand, const char *const *set)
+{
+	struct scenario sc;
+	struct results m;
+	const struct res_summary *a = &hand->summary, *b = &m.summary;
+
+	story_run("scenarios/story/ec2-cluster-manifests.yaml", set, &sc, &m);
+	assert_int_equal(a->requests, b->requests);
+	assert_int_equal(a->errors, b->errors);
+	assert_int_equal(a->oom_kills, b->oom_kills);
+	assert_int_equal(a->restarts, b->restarts);
+	assert_true(a->cost_usd == b->cost_usd);
+	assert_true(a->latency_mean_ms == b->latency_mean_ms);
+	assert_true(a->latency_p99_ms == b->latency_p99_ms);
+	assert_int_equal(hand->n_pods, m.n_pods);
+	for (size_t i = 0; i < m.n_pods; i++) {
+		assert_string_equal(hand->pods[i].pod, m.pods[i].pod);
+		assert_true((!hand->pods[i].node && !m.pods[i].node) ||
+			    !strcmp(hand->pods[i].node, m.pods[i].node));
+	}
+	story_done(&sc, &m);
+}
+
 /* Vertical costs 4x one t2.medium, horizontal 2x: 133.632 vs 66.816. */
 static void vertical_costs_twice_horizontal(void **state)
 {
@@ -148,6 +174,8 @@ static void ec2_crowding_and_the_fix(void **state)
 	assert_true(crowded.summary.oom_kills > 0);
 	assert_true(tu_count_events(&crowded, "OOMKilled", NULL) > 0);
 	kills_show_in_service(&crowded, "user-server");
+
+	same_as_from_manifests(&crowded, peak);
 
 	story_run("scenarios/story/ec2-cluster-fixed.yaml", peak, &sc, &fixed);
 	assert_true(busy_fraction(&fixed, "worker-a-1", t0, t1, 0.9) < 0.5);
