@@ -71,8 +71,7 @@ static void print_warnings(const struct scenario *sc)
 		fprintf(stderr, "clustersim: warning: %s\n", sc->warnings[i]);
 }
 
-/* The value of an option `--name VALUE` or `--name=VALUE` at argv[*i]. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)
 {
 	size_t n = strlen(name);
 	if (strncmp(argv[*i], name, n) != 0)
@@ -81,8 +80,11 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 		return argv[*i] + n + 1;
 	if (argv[*i][n] != '\0')
 		return NULL;
-	if (*i + 1 >= argc)
+	if (*i + 1 >= argc) {
+		if (missing)
+			*missing = 1;
 		return "";
+	}
 	return argv[++*i];
 }
 
@@ -158,15 +160,15 @@ static int cmd_run(int argc, char **argv)
 	char *dbpath = NULL, *params = NULL;
 
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, "--db"))) {
+		if ((v = cli_opt(argc, argv, &i, "--db", NULL))) {
 			db = v;
-		} else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--seed", NULL))) {
 			if (parse_u64(v, &seed)) {
 				free(ovr);
 				return usage_error("--seed: expected a non-negative integer, got \"%s\"", v);
 			}
 			have_seed = 1;
-		} else if ((v = opt_value(argc, argv, &i, "--set"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--set", NULL))) {
 			if (override_parse(v, &ovr[novr], &e)) {
 				free(ovr);
 				return report_err(&e);
@@ -273,7 +275,7 @@ static int cmd_catalog(int argc, char **argv)
 	char *path;
 
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, "--catalog")))
+		if ((v = cli_opt(argc, argv, &i, "--catalog", NULL)))
 			name = v;
 		else
 			return usage_error("catalog: unexpected argument \"%s\"", argv[i]);
@@ -317,10 +319,10 @@ static int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--by-point")) {
 			by_point = 1;
-		} else if ((v = opt_value(argc, argv, &i, "--run"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--run", NULL))) {
 			if (parse_u64(v, &run_id) || run_id == 0)
 				return usage_error("--run: expected a run id, got \"%s\"", v);
-		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--format", NULL))) {
 			if (!strcmp(v, "text"))
 				fmt = REPORT_TEXT;
 			else if (!strcmp(v, "csv"))

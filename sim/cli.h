@@ -8,4 +8,12 @@
 
 int cli_main(int argc, char **argv);
 
+/*
+ * The value of the option `--name VALUE` or `--name=VALUE` at argv[*i]
+ * (advancing *i past a separate value); NULL when argv[*i] is not this
+ * option; "" when the value is missing, with *missing set (if not NULL).
+ * Every command parses its options with it.
+ */
+const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
+
 #endif

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+
 #include "plot_data.h"
 
 #define EXIT_RUN 1
@@ -33,23 +35,6 @@ static int usage(const char *fmt, ...)
 	      "       clustersim plot DB --all -o DIR [--run ID] [--slo EXPR]...\n",
 	      stderr);
 	return EXIT_USAGE;
-}
-
-/* The value of `--name VALUE` or `--name=VALUE` at argv[*i]; NULL if not this option. */
-static const char *opt(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return "";
-	}
-	return argv[++*i];
 }
 
 static int parse_run(const char *s, int64_t *id)
@@ -86,28 +71,28 @@ int plot_cli(int argc, char **argv)
 	o.written = written;
 	o.written_size = sizeof(written);
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt(argc, argv, &i, "--chart", &missing))) {
+		if ((v = cli_opt(argc, argv, &i, "--chart", &missing))) {
 			o.chart = v;
-		} else if ((v = opt(argc, argv, &i, "--run", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--run", &missing))) {
 			if (!missing && parse_run(v, &o.run_id)) {
 				free(slos);
 				return usage("--run: expected a run id (a positive integer), "
 					     "got \"%s\"",
 					     v);
 			}
-		} else if ((v = opt(argc, argv, &i, "-o", &missing)) ||
-			   (v = opt(argc, argv, &i, "--output", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "-o", &missing)) ||
+			   (v = cli_opt(argc, argv, &i, "--output", &missing))) {
 			o.output = v;
-		} else if ((v = opt(argc, argv, &i, "--slo", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--slo", &missing))) {
 			if (!missing && slo_parse(v, &slos[o.nslo++], &e)) {
 				free(slos);
 				return usage("%s", e.msg);
 			}
-		} else if ((v = opt(argc, argv, &i, "--data", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--data", &missing))) {
 			o.data_out = v;
-		} else if ((v = opt(argc, argv, &i, "--scripts", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--scripts", &missing))) {
 			o.scripts_dir = v;
-		} else if ((v = opt(argc, argv, &i, "--extra", &missing))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--extra", &missing))) {
 			o.extra = v;
 		} else if (!strcmp(argv[i], "--all")) {
 			all = 1;

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cli.h"
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,23 +54,6 @@ static int fail(const struct err *e)
 {
 	fprintf(stderr, "clustersim: %s\n", e->msg);
 	return e->code == ERR_INPUT ? EXIT_USAGE : EXIT_RUN;
-}
-
-/* The value of `--name VALUE` or `--name=VALUE` at argv[*i]; NULL if not this
- * option; "" when the value is missing. */
-static const char *opt(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
 }
 
 static int parse_count(const char *s, int *v)
@@ -183,16 +168,16 @@ static int sweep_args(int argc, char **argv, struct sweep_args *a)
 	a->shard_n = 1;
 	a->jobs = batch_default_jobs();
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt(argc, argv, &i, "--db"))) {
+		if ((v = cli_opt(argc, argv, &i, "--db", NULL))) {
 			if (!*v)
 				return usage("sweep", "--db: expected a file");
 			a->db = v;
-		} else if ((v = opt(argc, argv, &i, "-j")) || (v = opt(argc, argv, &i, "--jobs")) ||
+		} else if ((v = cli_opt(argc, argv, &i, "-j", NULL)) || (v = cli_opt(argc, argv, &i, "--jobs", NULL)) ||
 			   (!strncmp(argv[i], "-j", 2) && (v = argv[i] + 2))) {
 			if (parse_count(v, &a->jobs))
 				return usage("sweep", "-j: expected a number of runs at once (1 or "
 						      "more), got \"%s\"", v);
-		} else if ((v = opt(argc, argv, &i, "--shard"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--shard", NULL))) {
 			if (batch_parse_shard(v, &a->shard_k, &a->shard_n, &e))
 				return usage("sweep", "%s", e.msg);
 		} else if (!strcmp(argv[i], "--quiet")) {
@@ -415,13 +400,13 @@ int sweep_cli_best(int argc, char **argv)
 	int nslo = 0, top = 5, rc;
 
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt(argc, argv, &i, "--slo"))) {
+		if ((v = cli_opt(argc, argv, &i, "--slo", NULL))) {
 			if (slo_parse(v, &slo[nslo], &e)) {
 				free(slo);
 				return fail(&e);
 			}
 			nslo++;
-		} else if ((v = opt(argc, argv, &i, "--top"))) {
+		} else if ((v = cli_opt(argc, argv, &i, "--top", NULL))) {
 			if (parse_count(v, &top)) {
 				free(slo);
 				return usage("best", "--top: expected a number of points, got \"%s\"",
@@ -524,9 +509,9 @@ int sweep_cli_compare(int argc, char **argv)
 	size_t base, cand, npairs;
 
 	for (int i = 1; i < argc; i++) {
-		if ((v = opt(argc, argv, &i, "--baseline")))
+		if ((v = cli_opt(argc, argv, &i, "--baseline", NULL)))
 			bsel = v;
-		else if ((v = opt(argc, argv, &i, "--candidate")))
+		else if ((v = cli_opt(argc, argv, &i, "--candidate", NULL)))
 			csel = v;
 		else if (argv[i][0] == '-' || db)
 			return usage("compare", "unexpected argument \"%s\"", argv[i]);
