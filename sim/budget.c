@@ -32,7 +32,7 @@ static int requests_error(struct schema_ctx *c, const struct ynode *root, int i,
 	units_fmt_duration(d, sizeof(d), duration);
 	rc = schema_fail(c, at ? at : item ? item : root,
 			 "expected at most %.0f requests per run over all traffic streams, got "
-			 "%.3g in %s (rps x duration, streams up to this one; shorten the run "
+			 "%.4g in %s (rps x duration, streams up to this one; shorten the run "
 			 "or lower the rate)",
 			 BUDGET_REQUESTS, total, d);
 	schema_pop(c, old);

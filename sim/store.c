@@ -625,7 +625,10 @@ static int writable_folder(const char *path, struct err *e)
 	const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
 	int rc = 0;
 
-	if (access(d, W_OK) != 0)
+	/* A read-only file is reported as such, after opening. */
+	if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		rc = 0;
+	else if (access(d, W_OK) != 0)
 		rc = err_set(e, ERR_RUN, "%s: cannot append results: folder '%s' is not writable (%s)",
 			     path, d, strerror(errno));
 	free(dir);
