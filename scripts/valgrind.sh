@@ -24,6 +24,8 @@ cmake -S . -B "$build" -DSANITIZE=OFF -DWERROR=ON -DCMAKE_BUILD_TYPE=Debug \
 cmake --build "$build" -j"$(nproc)"
 rm -rf "$logs"
 mkdir -p "$logs"
+# Some tests run clustersim as nobody (tests/cli/store_errors.sh).
+chmod 1777 "$logs"
 start=$(date +%s)
 rc=0
 (cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 1800 -E '^cli_kill_integrity$' "$@") ||
