@@ -14,7 +14,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh valgrind
-build=${BUILD_DIR:-build-valgrind}
+build=${VALGRIND_BUILD_DIR:-build-valgrind}
 logs=$PWD/$build/valgrind
 launcher="valgrind;--quiet;--leak-check=full;--show-leak-kinds=definite,indirect"
 launcher="$launcher;--errors-for-leak-kinds=definite,indirect;--error-exitcode=1"
