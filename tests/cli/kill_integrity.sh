@@ -3,17 +3,20 @@
 # leaves a valid database without a partial run (shared/SPEC.md: "a run is
 # there whole or not at all").
 #
-# The same scenario and seed are run KILLS times against one database, each
-# killed after a random delay drawn uniformly from [0, the time one whole
-# run takes], so kills land while the simulation runs, while SQLite
-# writes the transaction and after the commit. After every kill:
+# The same scenario and seed are run KILLS times against one database. Odd
+# runs are killed after a delay drawn uniformly from [0, the time a whole
+# run takes]; even runs after a delay drawn uniformly from [0, the time a
+# run keeps the database open], counted from the moment it opens it (its
+# -wal file appears), so kills land while the simulation runs, while SQLite
+# writes the transaction, during the commit and after it. After every kill:
 #   - PRAGMA integrity_check is "ok";
 #   - every runs row has its summary row, and no child row (summary, nodes,
 #     pods, events, samples, scores) has a run_id missing from runs;
 #   - every run present has exactly the rows of the first complete run (the
 #     same scenario and seed give the same rows), so none is partial.
-# At the end at least one kill must have landed before a commit and one run
-# must have committed, or the test did not test anything.
+# At the end at least one kill must have landed before a commit, one with
+# the database open (a -wal file left behind) and one run must have
+# committed, or the test did not test anything.
 set -u
 bin=$1
 kills=${KILLS:-60}
@@ -81,17 +84,53 @@ check() {
 	nruns=$(($(wc -l <<<"$out") - 3))
 }
 
-before_commit=0
-committed=0
-nruns=1
-for i in $(seq "$kills"); do
-	runs=$nruns
-	delay=$((RANDOM % (ms + 1)))
+# usleep N: sleeps N microseconds.
+usleep() {
+	sleep "$(printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)))"
+}
+
+# Starts a run in the background (pid in $pid); with "open", returns once
+# it has opened the database (its -wal file exists) or has ended.
+start_run() {
 	"$bin" run "$tmp/kill.yaml" --db "$db" --quiet >/dev/null 2>&1 &
 	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+	if [ "${1:-}" = open ]; then
+		while [ ! -e "$db-wal" ] && kill -0 "$pid" 2>/dev/null; do :; done
+	fi
+}
+
+# How long a run keeps the database open (us): from its -wal file appearing
+# to its removal by the checkpoint on close (the transaction and the commit
+# are in between).
+t0=$(date +%s%N)
+start_run open
+t1=$(date +%s%N)
+while [ -e "$db-wal" ] && kill -0 "$pid" 2>/dev/null; do :; done
+open_us=$((($(date +%s%N) - t1) / 1000))
+wait "$pid" || fail "second reference run failed"
+run_us=$((($(date +%s%N) - t0) / 1000))
+
+before_commit=0
+committed=0
+open_kills=0
+nruns=2
+for i in $(seq "$kills"); do
+	runs=$nruns
+	if [ $((i % 2)) = 1 ]; then
+		# Anywhere in the run.
+		start_run
+		usleep $(((RANDOM * 32768 + RANDOM) % (run_us + 1)))
+	else
+		# While the database is open: inside the write.
+		start_run open
+		usleep $(((RANDOM * 32768 + RANDOM) % (open_us + 1)))
+	fi
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	# A WAL left behind (empty while rows are inserted: SQLite writes it at
+	# the commit) means the kill came while the database was open; a
+	# completed run's close checkpoints and removes it.
+	[ -e "$db-wal" ] && open_kills=$((open_kills + 1))
 	check "$i"
 	if [ "$nruns" -gt "$runs" ]; then
 		committed=$((committed + 1))
@@ -99,6 +138,9 @@ for i in $(seq "$kills"); do
 		before_commit=$((before_commit + 1))
 	fi
 done
-echo "kill_integrity: $kills kills over [0, $ms] ms: $before_commit before the commit, $committed after; database valid, no partial run"
+echo "kill_integrity: $kills kills, half anywhere in a run ($((run_us / 1000)) ms), half while" \
+	"it has the database open ($((open_us / 1000)) ms): $before_commit before the commit" \
+	"($open_kills with the database open), $committed after; database valid, no partial run"
 [ "$before_commit" -gt 0 ] || fail "no kill landed before a commit"
+[ "$open_kills" -gt 0 ] || fail "no kill landed while the database was open"
 [ "$committed" -gt 0 ] || fail "no run committed: the delays are too short"
