@@ -784,6 +784,10 @@ static int plain_safe(const char *s)
 			return 0;
 		if (c == ':' && s[i + 1] == ' ')
 			return 0;
+		/* libyaml ends a plain scalar in flow context at ':' before a
+		 * flow indicator or '?': "a:?" would not read back (fuzz finding). */
+		if (c == ':' && s[i + 1] && strchr(",?[]{}", s[i + 1]))
+			return 0;
 		if (c == '#' && s[i - 1] == ' ')
 			return 0;
 	}

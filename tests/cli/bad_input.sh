@@ -108,6 +108,14 @@ EOF
 expect2 'clustersim: nodes.yaml:6:32: instance_types[m5.large].max_pods: expected an integer from 1 to 5000, got "100000"' \
 	validate nodes.yaml
 
+# m5.large has 2 vCPUs: at most 120 credits (vCPU-minutes) an hour.
+scenario credits.yaml <<'EOF'
+instance_types:
+  - {name: m5.large, burstable: {credits_per_hour: 121}}
+EOF
+expect2 'clustersim: credits.yaml:6:52: instance_types[m5.large].burstable.credits_per_hour: expected a number of at most 60 x vcpu (120) credits per hour (a baseline of at most 1), got "121"' \
+	validate credits.yaml
+
 # ---- hostile YAML ------------------------------------------------------------
 {
 	printf 'a0: &a0 lol\n'
