@@ -114,6 +114,16 @@ static int check_type(struct schema_ctx *c, void *obj, const struct ynode *map,
 					   (long long)(t->reserved_memory / MiB), v);
 		return schema_expect_at(c, map, where, "reserved", "memory", what);
 	}
+	/* One credit is one vCPU-minute: a type cannot earn more than its vCPUs
+	 * can spend, 60 per vCPU an hour; more would derive a baseline above
+	 * 100 % (a fuzz finding). */
+	if (t->burst.enabled && t->burst.credits_per_hour > 60.0 * t->vcpu) {
+		snprintf(what, sizeof(what),
+			 "a number of at most 60 x vcpu (%d) credits per hour (a baseline of at "
+			 "most 1)",
+			 60 * t->vcpu);
+		return schema_expect_at(c, map, where, "burstable", "credits_per_hour", what);
+	}
 	return 0;
 }
 

@@ -214,6 +214,11 @@ static int spawn_gnuplot(const char *prog, const char *assign, const char *scrip
 			return err_set(e, ERR_RUN, "waiting for gnuplot: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	/* Where posix_spawn is a plain fork + exec (under valgrind), a missing
+	 * program is the child's exit status 127, as in the shell. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return err_set(e, ERR_INPUT,
+			       "gnuplot not found: install it with `apt-get install gnuplot-nox`");
 	stderr_tail(errpath, tail, sizeof(tail));
 	if (WIFEXITED(status))
 		return err_set(e, ERR_RUN, "gnuplot failed on %s (exit status %d): %s", script,

@@ -27,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "budget.h"
 #include "catalog.h"
 #include "manifest.h"
 #include "paths.h"
@@ -52,6 +54,7 @@
 #define LIM_TRACE_ROWS 1000000
 #define LIM_SMALL_LIST 1000 /* labels-like lists: taints, terms, expressions */
 #define LIM_TRACE_LINE 4096
+#define LIM_TRACE_BYTES (64L << 20) /* a regular file of at most this size */
 
 _Static_assert(sizeof(enum sel_op) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum workload_kind) == sizeof(int), "enums are stored as int");
@@ -597,6 +600,23 @@ static const char *resolve(struct arena *a, const char *dir, const char *file)
 	return arena_printf(a, "%s/%s", dir, file);
 }
 
+/* A trace is a regular file of bounded size: a device (/dev/zero has no
+ * newline for getline to stop at) or a pipe would be read without end. */
+static int trace_file_ok(FILE *f, const char *path, char *what, size_t n)
+{
+	struct stat st;
+	const char *why;
+
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > LIM_TRACE_BYTES)
+		why = "larger";
+	else
+		return 0;
+	snprintf(what, n, "a regular CSV file of at most 64 MiB (%s is %s)", path, why);
+	return -1;
+}
+
 static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
 		       const struct ynode *where)
 {
@@ -614,6 +634,10 @@ static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
 	if (!f) {
 		snprintf(what, sizeof(what), "a readable CSV file of seconds,rps (%s: %s)", path,
 			 strerror(errno));
+		return schema_expect_at(c, map, where, "file", NULL, what);
+	}
+	if (trace_file_ok(f, path, what, sizeof(what)) < 0) {
+		fclose(f);
 		return schema_expect_at(c, map, where, "file", NULL, what);
 	}
 	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
@@ -1590,7 +1614,8 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 		return schema_expect_key(c, map, where, "manifests",
 					 "at most 10000 workloads in workloads and manifests");
 	if ((rc = resolve_groups(c, map, sc)) || (rc = check_pods(c, map, sc)) ||
-	    (rc = resolve_traffic(c, map, sc)) || (rc = resolve_faults(c, map, sc)))
+	    (rc = resolve_traffic(c, map, sc)) || (rc = resolve_faults(c, map, sc)) ||
+	    (rc = budget_check(c, map, sc)))
 		return rc;
 	hash_scenario(L);
 	return 0;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 
@@ -462,9 +463,16 @@ static char *insert_sql(const struct table *t, int *nparams)
 }
 
 /* Fills e with the store's path, what failed, and SQLite's message. */
+/* SQLite's message, and the system's reason when there is one: "unable to
+ * open database file" alone does not say that the folder is read-only. */
 static int store_fail(struct store *s, struct err *e, const char *what)
 {
-	return err_set(e, ERR_RUN, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : "out of memory";
+
+	if (sys)
+		return err_set(e, ERR_RUN, "%s: %s: %s (%s)", s->path, what, msg, strerror(sys));
+	return err_set(e, ERR_RUN, "%s: %s: %s", s->path, what, msg);
 }
 
 static int exec(struct store *s, const char *sql, const char *what, struct err *e)
@@ -607,19 +615,38 @@ static int check_readable(struct store *s, struct err *e)
 	return 0;
 }
 
+/* WAL keeps PATH-wal and PATH-shm beside the database, so appending needs
+ * a writable folder even when the file exists; SQLite would only say
+ * "unable to open database file" or "attempt to write a readonly
+ * database". */
+static int writable_folder(const char *path, struct err *e)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+	int rc = 0;
+
+	/* A read-only file is reported as such, after opening. */
+	if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		rc = 0;
+	else if (access(d, W_OK) != 0)
+		rc = err_set(e, ERR_RUN, "%s: cannot append results: folder '%s' is not writable (%s)",
+			     path, d, strerror(errno));
+	free(dir);
+	return rc;
+}
+
 int store_open(struct store *s, const char *path, int readonly, struct err *e)
 {
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (!readonly && make_parent(path, e))
+	if (!readonly && (make_parent(path, e) || writable_folder(path, e)))
 		return ERR_RUN;
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		err_set(e, ERR_RUN, "%s: cannot open: %s", path,
-			s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_fail(s, e, "cannot open");
 		store_close(s);
 		return ERR_RUN;
 	}

@@ -31,8 +31,11 @@ __extension__ typedef unsigned __int128 u128;
  * the range where a double loses whole seconds. */
 #define DURATION_MAX 1e12
 /* Significant digits kept exactly; more (non-zero) digits are refused
- * rather than silently rounded. */
-#define MAX_SIG_DIGITS 18
+ * rather than silently rounded. 19 digits still fit the uint64 mantissa
+ * (< 10^19 < 2^64), and every int64 has at most 19, so any quantity the
+ * formatters print parses back (a fuzz finding: "1.00008Ei" is
+ * 1153013738327215524 bytes). */
+#define MAX_SIG_DIGITS 19
 
 /* A decimal as mant * 10^exp10. */
 struct decimal {
@@ -411,7 +414,9 @@ void units_fmt_duration(char *buf, int n, double s)
 		snprintf(buf, (size_t)n, "0s");
 		return;
 	}
-	if (us < 9e15 && fabs(us - nearbyint(us)) < 1e-3) {
+	/* Whole microseconds as units; below half a microsecond that would
+	 * print nothing, so such a value takes the decimal form (fuzz finding). */
+	if (us < 9e15 && us >= 0.5 && fabs(us - nearbyint(us)) < 1e-3) {
 		uint64_t left = (uint64_t)nearbyint(us);
 		if (s < 0 && n > 1)
 			buf[len++] = '-';

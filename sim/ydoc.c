@@ -31,12 +31,14 @@ struct frame {
 	struct vec keys, vals;
 	const char *anchor;    /* registered when the node closes */
 	size_t nodes_at_start; /* for the anchored subtree's size */
+	size_t bytes_at_start;
 };
 
 struct anchor {
 	const char *name;
 	struct ynode *node;
 	size_t count; /* nodes in the subtree, aliases expanded */
+	size_t bytes; /* scalar text in the subtree, aliases expanded */
 };
 
 struct keyslot {
@@ -53,6 +55,7 @@ struct builder {
 	struct keyslot *set; /* open addressing; size a power of two */
 	size_t setn, setcap;
 	size_t capraw;       /* capacity of d->roots */
+	size_t bytes;        /* scalar text so far, aliases expanded */
 	struct err *e;
 };
 
@@ -130,14 +133,23 @@ static const struct ynode *set_add(struct builder *b, const struct ynode *map,
 
 /* ---- building ------------------------------------------------------------ */
 
-static int count_nodes(struct builder *b, size_t n, struct ymark m)
+/* Counts n more nodes and bytes of scalar text. Text is capped as well as
+ * nodes: an alias of a 30 MB scalar used a million times is only a million
+ * nodes, but 30 TB once a sweep value or a label is copied out. */
+static int count_nodes(struct builder *b, size_t n, size_t bytes, struct ymark m)
 {
 	b->d->nodes += n;
+	b->bytes += bytes;
 	if (b->d->nodes > YDOC_MAX_NODES)
 		return err_set(b->e, ERR_INPUT,
 			       "%s:%d:%d: document too large: more than %d nodes "
 			       "(an alias counts its anchor's nodes each time it is used)",
 			       m.file, m.line, m.col, YDOC_MAX_NODES);
+	if (b->bytes > YDOC_MAX_TEXT)
+		return err_set(b->e, ERR_INPUT,
+			       "%s:%d:%d: document too large: more than %u bytes of text "
+			       "(an alias counts its anchor's text each time it is used)",
+			       m.file, m.line, m.col, YDOC_MAX_TEXT);
 	return 0;
 }
 
@@ -149,12 +161,14 @@ static struct ynode *new_node(struct ydoc *d, enum ynode_kind kind, struct ymark
 	return n;
 }
 
-static void add_anchor(struct builder *b, const char *name, struct ynode *n, size_t count)
+static void add_anchor(struct builder *b, const char *name, struct ynode *n, size_t count,
+		       size_t bytes)
 {
 	GROW(b->anchors, b->nanchors, b->capanchors);
 	b->anchors[b->nanchors].name = name;
 	b->anchors[b->nanchors].node = n;
 	b->anchors[b->nanchors].count = count;
+	b->anchors[b->nanchors].bytes = bytes;
 	b->nanchors++;
 }
 
@@ -214,7 +228,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	struct ymark m = mark_of(b->d, ev->start_mark);
 	struct ynode *n;
-	int rc = count_nodes(b, 1, m);
+	int rc = count_nodes(b, 1, ev->data.scalar.length, m);
 
 	if (rc)
 		return rc;
@@ -225,7 +239,8 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 		    !ev->data.scalar.plain_implicit;
 	if (ev->data.scalar.anchor)
-		add_anchor(b, anchor_name(b, ev->data.scalar.anchor), n, 1);
+		add_anchor(b, anchor_name(b, ev->data.scalar.anchor), n, 1,
+			   ev->data.scalar.length);
 	return add_child(b, n);
 }
 
@@ -235,7 +250,7 @@ static int on_open(struct builder *b, const yaml_event_t *ev, enum ynode_kind ki
 	const yaml_char_t *anchor = kind == YN_MAP ? ev->data.mapping_start.anchor
 						   : ev->data.sequence_start.anchor;
 	struct frame *f;
-	int rc = count_nodes(b, 1, m);
+	int rc = count_nodes(b, 1, 0, m);
 
 	if (rc)
 		return rc;
@@ -248,6 +263,7 @@ static int on_open(struct builder *b, const yaml_event_t *ev, enum ynode_kind ki
 	f->node = new_node(b->d, kind, m);
 	f->anchor = anchor_name(b, anchor);
 	f->nodes_at_start = b->d->nodes - 1;
+	f->bytes_at_start = b->bytes;
 	return 0;
 }
 
@@ -260,7 +276,8 @@ static int on_close(struct builder *b)
 	n->keys = vec_to_arena(&b->d->arena, &f->keys);
 	n->vals = vec_to_arena(&b->d->arena, &f->vals);
 	if (f->anchor)
-		add_anchor(b, f->anchor, n, b->d->nodes - f->nodes_at_start);
+		add_anchor(b, f->anchor, n, b->d->nodes - f->nodes_at_start,
+			   b->bytes - f->bytes_at_start);
 	return add_child(b, n);
 }
 
@@ -276,7 +293,7 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 	 * inside its own anchor is unknown: no cycles. */
 	for (i = b->nanchors; i-- > 0;) {
 		if (strcmp(b->anchors[i].name, name) == 0) {
-			rc = count_nodes(b, b->anchors[i].count, m);
+			rc = count_nodes(b, b->anchors[i].count, b->anchors[i].bytes, m);
 			return rc ? rc : add_child(b, b->anchors[i].node);
 		}
 	}
@@ -766,6 +783,10 @@ static int plain_safe(const char *s)
 		if (c < 0x20 || c == 0x7f || strchr(",[]{}", c))
 			return 0;
 		if (c == ':' && s[i + 1] == ' ')
+			return 0;
+		/* libyaml ends a plain scalar in flow context at ':' before a
+		 * flow indicator or '?': "a:?" would not read back (fuzz finding). */
+		if (c == ':' && s[i + 1] && strchr(",?[]{}", s[i + 1]))
 			return 0;
 		if (c == '#' && s[i - 1] == ' ')
 			return 0;

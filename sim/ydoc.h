@@ -11,7 +11,8 @@
  *
  * Hostile input is refused, not followed: aliases are expanded by copying
  * but the total node count of a document is capped (YDOC_MAX_NODES, the
- * billion-laughs defence), nesting depth is capped (YDOC_MAX_DEPTH), and a
+ * billion-laughs defence) and so is its text (YDOC_MAX_TEXT, the same
+ * defence with long strings), nesting depth is capped (YDOC_MAX_DEPTH), and a
  * file larger than YDOC_MAX_BYTES is refused. Multi-document streams are
  * kept as a list of roots (manifests use them); scenario files take one.
  * Map keys must be scalars; duplicate keys are an error.
@@ -25,6 +26,9 @@
 #define YDOC_MAX_NODES 1000000
 #define YDOC_MAX_DEPTH 64
 #define YDOC_MAX_BYTES (64u << 20)
+/* Scalar text of a document, an alias counting its anchor's text each time
+ * it is used: only aliases can reach it (the file is at most 64 MiB). */
+#define YDOC_MAX_TEXT (256u << 20)
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
