@@ -111,7 +111,7 @@ static void check_scenario(const struct scenario *sc)
 		check_finite(g->boot_time, 0, 86400, "boot_time");
 		nodes += g->max;
 	}
-	if (nodes > 5000)
+	if (nodes > SCENARIO_MAX_NODES)
 		fuzz_fail("%ld nodes", nodes);
 	for (int i = 0; i < sc->nworkloads; i++) {
 		const struct workload *w = &sc->workloads[i];

@@ -42,7 +42,7 @@
 /* Scenario-wide limits (docs/limits.md says why each value). */
 #define LIM_DURATION (366 * 86400.0) /* s */
 #define LIM_SAMPLES 10000000.0       /* duration / sample_interval */
-#define LIM_NODES 15000              /* sum of node group max */
+#define LIM_NODES SCENARIO_MAX_NODES /* sum of node group max */
 #define LIM_PODS 150000              /* Deployment max pods + DaemonSets x nodes */
 #define LIM_REPLICAS 100000
 #define LIM_RPS 1e7

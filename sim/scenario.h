@@ -30,6 +30,10 @@
 struct ydoc;
 struct ynode;
 
+/* The most nodes a scenario may have (sum of the node groups' max;
+ * docs/limits.md says why). */
+#define SCENARIO_MAX_NODES 15000
+
 /* ---- labels, selectors, taints ---------------------------------------- */
 
 struct label {
