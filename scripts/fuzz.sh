@@ -80,8 +80,8 @@ fuzz_one() {
 
 summary() {
 	local t=$1 log=$build/fuzz-$t.log crashes
-	crashes=$(find "$build/crashes/$t" -type f | wc -l)
-	printf '%-9s %s; %s; crash files: %s\n' "$t" \
+	crashes=$(find "$build/crashes/$t" -type f -newer "$build/fuzz-started" | wc -l)
+	printf '%-9s %s; %s; new crash files: %s\n' "$t" \
 		"$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)" \
 		"$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1 || true)" \
 		"$crashes"
@@ -94,6 +94,7 @@ else
 fi
 rc=0
 running=0
+touch "$build/fuzz-started" # crashes of earlier runs are not counted
 for t in $list; do
 	echo "fuzzing $t for $minutes min (log: $build/fuzz-$t.log)" >&2
 	fuzz_one "$t" "$@" &
