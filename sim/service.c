@@ -160,7 +160,7 @@ static void on_arrival(void *ctx, void *obj, uint64_t arg)
 	if (w->nep == 0) {
 		count_error(s, w, now);
 	} else {
-		struct sim_pod *sp = routing_of(st->tr->routing)->pick(w);
+		struct sim_pod *sp = st->pick(w);
 		struct serve_req *r;
 		if (!sp->running) { /* an endpoint on a dead node (faults.h) */
 			count_error(s, w, now);
@@ -195,6 +195,7 @@ void service_init(struct sim *s)
 		int k = 0;
 		st->tr = &sc->traffic[i];
 		st->w = &s->wl[st->tr->workload];
+		st->pick = routing_of(st->tr->routing)->pick; /* once, not per request */
 		for (int j = 0; j < i; j++)
 			k += sc->traffic[j].workload == st->tr->workload;
 		snprintf(name, sizeof(name), "arrivals/%s/%d", st->w->spec->name, k);

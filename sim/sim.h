@@ -100,6 +100,7 @@ struct sim_workload {
 };
 
 struct sim_stream {
+	struct sim_pod *(*pick)(struct sim_workload *w); /* its routing policy */
 	const struct traffic *tr;
 	struct sim_workload *w;
 	struct rng rng_arrive, rng_work;
