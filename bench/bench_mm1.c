@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	}
 	engine_init(&b.eng);
 	cpu_node_init(&b.node, &b.eng, 2, 1.0);
-	serve_pool_init(&b.pool);
+	serve_pool_init(&b.pool, &b.eng);
 	serve_init(&b.pod, &b.node, &sh, 1, &b.pool, &ops, &b);
 	rng_init(&b.arr_rng, seed, "arrivals/bench");
 	rng_init(&b.work_rng, seed, "work/bench");

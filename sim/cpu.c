@@ -130,15 +130,37 @@ static void heap_remove(struct cpu_group *g, uint32_t i)
 
 /* ---- the fluid model --------------------------------------------------- */
 
+#define NANO 1e9 /* nanocores per core: demands are summed exactly in these */
+
 static struct cpu_slot *slot_of(const struct cpu_group *g)
 {
 	return &g->node->slot[g->index];
 }
 
-/* Copies what the node's passes read after the group's jobs changed. */
+/* Cores as nanocores; INFINITY (no limit) as INT64_MAX. Millicores and CFS
+ * quotas (10 us steps) are whole numbers of nanocores. */
+static int64_t nanocores(double cores)
+{
+	return isinf(cores) ? INT64_MAX : (int64_t)llround(cores * NANO);
+}
+
+static void mark_dirty(struct cpu_node *n, uint32_t i)
+{
+	if (!n->slot[i].dirty) {
+		n->slot[i].dirty = 1;
+		n->dirty_list[n->ndirty++] = i;
+	}
+	n->dirty = 1;
+}
+
+/* Copies what the node's passes read after the group's jobs or shares
+ * changed, and keeps the node's exact sum of demands. */
 static void slot_sync(struct cpu_group *g)
 {
+	struct cpu_node *n = g->node;
 	struct cpu_slot *sl = slot_of(g);
+	int64_t want_q = (int64_t)g->njobs * (int64_t)NANO + nanocores(g->sh.idle);
+	int64_t lim_q = nanocores(g->sh.limit), dq = want_q < lim_q ? want_q : lim_q;
 
 	sl->jobs = (double)g->njobs;
 	sl->want = sl->jobs + g->sh.idle;
@@ -147,10 +169,13 @@ static void slot_sync(struct cpu_group *g)
 	sl->min_tag = g->njobs ? g->heap[0].tag : INFINITY;
 	if (!g->njobs)
 		sl->vclock = 0;
+	n->dsum += dq - sl->dq;
+	sl->dq = dq;
+	mark_dirty(n, g->index);
 }
 
-/* Brings clocks and CPU-seconds to the engine's now at the current rates. */
-static void node_advance(struct cpu_node *n)
+/* Brings the node's integrated CPU-seconds to now at the current total. */
+static void total_advance(struct cpu_node *n)
 {
 	double now = n->eng->now, dt = now - n->t_last;
 
@@ -159,17 +184,103 @@ static void node_advance(struct cpu_node *n)
 		return;
 	/* Rates are only stale inside a batch if time passed in it: a bug. */
 	assert(!n->dirty);
-	if (n->alloc > 0) {
-		for (uint32_t i = 0; i < n->ngroups; i++) {
-			struct cpu_slot *sl = &n->slot[i];
-			if (sl->jobs > 0)
-				sl->vclock += sl->per_job * n->speed * dt;
-			sl->used += sl->alloc * dt;
-		}
-		n->used += n->alloc * dt;
-	}
+	n->used += n->alloc * dt;
 	n->t_last = now;
 }
+
+/* Brings one group's clock and CPU-seconds to now at its current rate. */
+static void slot_advance(const struct cpu_node *n, struct cpu_slot *sl)
+{
+	double now = n->eng->now, dt = now - sl->t0;
+
+	assert(dt >= 0);
+	if (dt <= 0)
+		return;
+	assert(!sl->dirty);
+	if (sl->jobs > 0)
+		sl->vclock += sl->per_job * n->speed * dt;
+	sl->used += sl->alloc * dt;
+	sl->t0 = now;
+}
+
+/* Before changing g: everything it and the node integrate is current. */
+static void touch(struct cpu_group *g)
+{
+	total_advance(g->node);
+	slot_advance(g->node, slot_of(g));
+}
+
+/* When the group's earliest job ends at its current rate. */
+static void slot_time(const struct cpu_node *n, struct cpu_slot *sl)
+{
+	double left;
+
+	if (!(sl->jobs > 0) || sl->per_job <= 0) {
+		sl->t_done = INFINITY;
+		return;
+	}
+	left = sl->min_tag - sl->vclock;
+	sl->t_done = sl->t0 + (left > 0 ? left : 0) / (sl->per_job * n->speed);
+}
+
+/* ---- the node's heap of completion times (ties: slot index) ------------ */
+
+static int done_less(const struct cpu_node *n, uint32_t a, uint32_t b)
+{
+	double x = n->slot[a].t_done, y = n->slot[b].t_done;
+
+	return x != y ? x < y : a < b;
+}
+
+static void done_place(struct cpu_node *n, uint32_t pos, uint32_t i)
+{
+	n->heap[pos] = i;
+	n->slot[i].hpos = pos;
+}
+
+static void done_down(struct cpu_node *n, uint32_t i, uint32_t pos)
+{
+	uint32_t m = n->ngroups;
+
+	for (;;) {
+		uint32_t l = 2 * pos + 1, c;
+		if (l >= m)
+			break;
+		c = (l + 1 < m && done_less(n, n->heap[l + 1], n->heap[l])) ? l + 1 : l;
+		if (!done_less(n, n->heap[c], i))
+			break;
+		done_place(n, pos, n->heap[c]);
+		pos = c;
+	}
+	done_place(n, pos, i);
+}
+
+/* Slot i's t_done changed: moves it up or down. */
+static void done_fix(struct cpu_node *n, uint32_t i)
+{
+	uint32_t pos = n->slot[i].hpos;
+
+	if (pos > 0 && done_less(n, i, n->heap[(pos - 1) / 2])) {
+		do {
+			done_place(n, pos, n->heap[(pos - 1) / 2]);
+			pos = (pos - 1) / 2;
+		} while (pos > 0 && done_less(n, i, n->heap[(pos - 1) / 2]));
+		done_place(n, pos, i);
+	} else {
+		done_down(n, i, pos);
+	}
+}
+
+/* Floyd's heap construction over every slot: O(G). */
+static void done_build(struct cpu_node *n)
+{
+	for (uint32_t i = 0; i < n->ngroups; i++)
+		done_place(n, i, i);
+	for (uint32_t i = n->ngroups / 2; i-- > 0;)
+		done_down(n, n->heap[i], i);
+}
+
+/* ---- re-splitting the CPU ---------------------------------------------- */
 
 /* Slot a before slot b by level demand/shares (without division: a.D * b.w
  * vs b.D * a.w), ties by index: a total order. */
@@ -232,29 +343,64 @@ static void water_fill(struct cpu_node *n)
 	}
 }
 
-static void node_allocate(struct cpu_node *n)
+static int over_capacity(const struct cpu_node *n)
+{
+	return (double)n->dsum > n->capacity * NANO;
+}
+
+/* A group's allocation while the node is not contended: its demand. */
+static void slot_uncontended(struct cpu_slot *sl)
+{
+	sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
+	sl->alloc = sl->demand;
+	sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
+}
+
+/* Every group to now, a fresh split, every completion time again: O(G). */
+static void node_resplit(struct cpu_node *n)
 {
 	double total = 0;
 	uint32_t i;
 
-	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_slot *sl = &n->slot[i];
-		sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
-		total += sl->demand;
-	}
-	if (total <= n->capacity) {
-		for (i = 0; i < n->ngroups; i++)
-			n->slot[i].alloc = n->slot[i].demand;
-	} else {
+	for (i = 0; i < n->ngroups; i++)
+		slot_advance(n, &n->slot[i]);
+	n->contended = over_capacity(n);
+	if (n->contended) {
+		for (i = 0; i < n->ngroups; i++) {
+			struct cpu_slot *sl = &n->slot[i];
+			sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
+		}
 		water_fill(n);
 	}
-	total = 0;
 	for (i = 0; i < n->ngroups; i++) {
 		struct cpu_slot *sl = &n->slot[i];
-		sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
+		if (n->contended)
+			sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
+		else
+			slot_uncontended(sl);
 		total += sl->alloc;
+		slot_time(n, sl);
+		sl->dirty = 0;
 	}
-	n->alloc = total;
+	n->alloc = n->contended ? total : (double)n->dsum / NANO;
+	n->ndirty = 0;
+	n->full = 0;
+	done_build(n);
+}
+
+/* Re-times only the groups that changed: valid while the node stays
+ * uncontended, where no group's allocation depends on another's. */
+static void node_retime(struct cpu_node *n)
+{
+	for (uint32_t k = 0; k < n->ndirty; k++) {
+		struct cpu_slot *sl = &n->slot[n->dirty_list[k]];
+		slot_uncontended(sl);
+		slot_time(n, sl);
+		sl->dirty = 0;
+		done_fix(n, n->dirty_list[k]);
+	}
+	n->ndirty = 0;
+	n->alloc = (double)n->dsum / NANO;
 }
 
 static void node_fire(void *ctx, void *obj, uint64_t arg);
@@ -262,23 +408,9 @@ static void node_fire(void *ctx, void *obj, uint64_t arg);
 /* Moves the node's one event to the earliest completion over its groups. */
 static void node_schedule(struct cpu_node *n)
 {
-	double best = INFINITY;
-	struct cpu_group *bg = NULL;
+	double best = n->ngroups ? n->slot[n->heap[0]].t_done : INFINITY;
 
-	for (uint32_t i = 0; i < n->ngroups; i++) {
-		const struct cpu_slot *sl = &n->slot[i];
-		double left, t;
-		if (!(sl->jobs > 0) || sl->per_job <= 0)
-			continue;
-		left = sl->min_tag - sl->vclock;
-		t = n->t_last + (left > 0 ? left : 0) / (sl->per_job * n->speed);
-		if (t < best) {
-			best = t;
-			bg = sl->g;
-		}
-	}
-	n->next = bg;
-	if (!bg) {
+	if (isinf(best)) {
 		if (n->ev)
 			engine_cancel(n->eng, n->ev);
 		n->ev = 0;
@@ -303,7 +435,10 @@ static void node_update(struct cpu_node *n)
 		return;
 	}
 	n->dirty = 0;
-	node_allocate(n);
+	if (n->full || n->contended || over_capacity(n))
+		node_resplit(n);
+	else
+		node_retime(n);
 	node_schedule(n);
 	if (n->watch && n->alloc != before)
 		n->watch(n->watch_ctx, n->t_last, n->alloc);
@@ -312,16 +447,17 @@ static void node_update(struct cpu_node *n)
 static void node_fire(void *ctx, void *obj, uint64_t arg)
 {
 	struct cpu_node *n = obj;
-	struct cpu_group *g = n->next;
+	struct cpu_group *g;
 	struct cpu_slot *sl;
 	struct cpu_job *j;
 
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	node_advance(n);
-	assert(g && g->njobs);
-	sl = slot_of(g);
+	sl = &n->slot[n->heap[0]];
+	g = sl->g;
+	touch(g);
+	assert(g->njobs && sl->t_done == n->eng->now);
 	j = g->heap[0].job;
 	/* The event time was computed from this tag; rounding may leave the
 	 * clock a hair short of it. */
@@ -358,17 +494,22 @@ void cpu_node_release(struct cpu_node *n)
 	free(n->groups);
 	free(n->slot);
 	free(n->order);
+	free(n->heap);
+	free(n->dirty_list);
 	n->groups = NULL;
 	n->slot = NULL;
 	n->order = NULL;
+	n->heap = NULL;
+	n->dirty_list = NULL;
 	n->ev = 0;
 }
 
 void cpu_node_set_capacity(struct cpu_node *n, double capacity)
 {
 	assert(capacity >= 0);
-	node_advance(n);
+	total_advance(n);
 	n->capacity = capacity;
+	n->full = 1;
 	node_update(n);
 }
 
@@ -380,7 +521,7 @@ void cpu_node_watch(struct cpu_node *n, cpu_usage_fn fn, void *ctx)
 
 void cpu_node_begin(struct cpu_node *n)
 {
-	node_advance(n);
+	total_advance(n);
 	n->batch++;
 }
 
@@ -416,7 +557,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 
 	share_check(sh);
 	assert(fn && !g->node && !g->njobs);
-	node_advance(n);
+	total_advance(n);
 	g->node = n;
 	g->sh = *sh;
 	g->on_done = fn;
@@ -426,20 +567,23 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->groups = xrealloc(n->groups, n->cap * sizeof(*n->groups));
 		n->slot = xrealloc(n->slot, n->cap * sizeof(*n->slot));
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
+		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
+		n->dirty_list = xrealloc(n->dirty_list, n->cap * sizeof(*n->dirty_list));
 	}
 	g->index = n->ngroups;
 	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;
 	sl = slot_of(g);
-	*sl = (struct cpu_slot){ .g = g, .used = g->used };
+	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY };
 	slot_sync(g);
+	n->full = 1;
 	node_update(n);
 }
 
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)
 {
 	share_check(sh);
-	node_advance(g->node);
+	touch(g);
 	g->sh = *sh;
 	slot_sync(g);
 	node_update(g->node);
@@ -451,9 +595,11 @@ void cpu_group_remove(struct cpu_group *g)
 	uint32_t at = g->index, last;
 
 	assert(n && g->njobs == 0);
-	node_advance(n);
+	touch(g);
 	g->used = n->slot[at].used;
-	/* The last slot moves into this one: renumber it in the order. */
+	n->dsum -= n->slot[at].dq;
+	/* The last slot moves into this one: renumber it in the order. The
+	 * heap is rebuilt by the re-split, which also covers what was dirty. */
 	last = --n->ngroups;
 	for (uint32_t i = 0, k = 0; i <= last; i++) {
 		uint32_t x = n->order[i];
@@ -465,6 +611,11 @@ void cpu_group_remove(struct cpu_group *g)
 	n->slot[at] = n->slot[last];
 	n->groups[at]->index = at;
 	g->node = NULL;
+	for (uint32_t i = 0; i < n->ngroups; i++)
+		n->slot[i].dirty = 0;
+	n->ndirty = 0;
+	n->full = 1;
+	n->dirty = 1;
 	node_update(n);
 }
 
@@ -488,7 +639,7 @@ double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
 	if (!g->node)
 		return g->used;
 	sl = slot_of(g);
-	return sl->used + sl->alloc * (now - g->node->t_last);
+	return sl->used + sl->alloc * (now - sl->t0);
 }
 
 /* ---- jobs ---------------------------------------------------------------- */
@@ -498,7 +649,7 @@ void cpu_job_start(struct cpu_group *g, struct cpu_job *j, double work)
 	struct cpu_node *n = g->node;
 
 	assert(n && !j->group && work >= 0);
-	node_advance(n);
+	touch(g);
 	j->group = g;
 	j->tag = slot_of(g)->vclock + work;
 	j->seq = n->seq++;
@@ -514,7 +665,7 @@ void cpu_job_abort(struct cpu_job *j)
 
 	assert(g && g->heap[j->pos].job == j);
 	n = g->node;
-	node_advance(n);
+	touch(g);
 	heap_remove(g, j->pos);
 	j->group = NULL;
 	slot_sync(g);
@@ -529,7 +680,7 @@ double cpu_job_remaining(const struct cpu_job *j, double now)
 
 	assert(g);
 	sl = slot_of(g);
-	v = sl->vclock + sl->per_job * g->node->speed * (now - g->node->t_last);
+	v = sl->vclock + sl->per_job * g->node->speed * (now - sl->t0);
 	left = j->tag - v;
 	return left > 0 ? left : 0;
 }

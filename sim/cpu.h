@@ -34,16 +34,22 @@
  * Implementation: each group keeps a virtual clock V, the CPU-seconds at
  * speed 1.0 done by each of its jobs since the group was last empty; V
  * advances at r * s. A job started at V with work W gets the finish tag
- * V + W and sits in the group's min-heap of tags (ties: start order). The
- * node keeps ONE pending engine event, the earliest completion over its
- * groups, and reschedules it after every change.
+ * V + W and sits in the group's min-heap of tags (ties: start order). Each
+ * group's clock is brought to now lazily, when the group itself changes or
+ * its rate does, and the group knows the absolute time its earliest job
+ * ends at its current rate. The node keeps those times in a small indexed
+ * heap (ties: slot index) and ONE pending engine event at its minimum.
  *
  * Cost: job start, finish and abort are O(log n) heap work in the group
- * (n = its jobs) plus O(G) (G = groups on the node; when the node is
- * contended, water-filling re-sorts its kept order by insertion: O(G) plus
- * the groups the change moves past) to re-split the CPU and find the next
- * completion, over an array of the groups' hot state in the node; nothing
- * ever walks the jobs in flight.
+ * (n = its jobs). While the node is uncontended (sum of demands within the
+ * capacity) before and after a change, a group's allocation is its demand,
+ * which no other group's change affects: only the changed group is
+ * advanced and re-timed, O(log G) in the node's heap (G = groups on the
+ * node). The sum of demands is kept exactly, in integer nanocores, so the
+ * contention test never drifts. When the node is or becomes contended,
+ * every group is advanced and the CPU re-split: O(G), water-filling
+ * re-sorting its kept order by insertion (plus the groups the change
+ * moves past). Nothing ever walks the jobs in flight.
  *
  * Ownership: the caller owns nodes, groups and jobs (embed struct cpu_job
  * in your request). A node references its groups, a group its jobs, until
@@ -112,11 +118,16 @@ struct cpu_slot {
 	double limit;   /* cores, the group's sh.limit */
 	double shares;  /* the group's sh.shares */
 	double min_tag; /* CPU-s, the earliest finish tag; INFINITY with no jobs */
-	double vclock;  /* CPU-s per job since the group was last empty */
+	double vclock;  /* CPU-s per job since the group was last empty, at t0 */
 	double demand;  /* cores, D */
 	double alloc;   /* cores, A (jobs and idle) */
 	double per_job; /* cores per job, r */
-	double used;    /* CPU-s (cores x s) integrated up to node->t_last */
+	double used;    /* CPU-s (cores x s) integrated up to t0 */
+	double t0;      /* s: vclock and used are current as of t0 */
+	double t_done;  /* s: when the job of min_tag ends at the current rate */
+	int64_t dq;     /* D in nanocores, the node's exact sum's term */
+	uint32_t hpos;  /* position in the node's heap of t_done */
+	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
 };
 
 struct cpu_node {
@@ -126,13 +137,17 @@ struct cpu_node {
 	struct cpu_group **groups;
 	struct cpu_slot *slot;    /* slot[i] is groups[i]'s */
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
-	uint32_t ngroups, cap;
-	double t_last;     /* s: groups' clocks are current as of this time */
+	uint32_t *heap;           /* slot indices, min-heap on (t_done, index) */
+	uint32_t *dirty_list;     /* slots changed inside the current batch */
+	uint32_t ngroups, cap, ndirty;
+	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
+	int contended;     /* the last split was water-filling */
+	int full;          /* the next update must re-split every group */
+	double t_last;     /* s: `used` is current as of this time */
 	double alloc;      /* cores used now (sum of A) */
 	double used;       /* CPU-s integrated up to t_last */
 	event_id ev;       /* the next completion, 0 when none */
 	double ev_t;       /* s, its time */
-	struct cpu_group *next; /* the group whose job completes at ev_t */
 	uint64_t seq;
 	int batch;         /* > 0: inside a callback or begin/end */
 	int dirty;         /* a change is waiting for the end of the batch */

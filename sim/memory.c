@@ -153,6 +153,7 @@ static void node_recompute(struct sim_node *sn)
 		m->growth += mp->growth_per_hour;
 		m->growth_t0 += (double)mp->growth_per_hour * sp->run_t;
 	}
+	m->quiet_fixed = m->growth > 0 ? INT64_MIN : memory_node_evict_level(n->type);
 }
 
 /* When the node's pods exceed level bytes: -INFINITY when they already
@@ -268,9 +269,22 @@ void memory_node_rearm(struct sim *s, struct sim_node *sn)
 void memory_container_started(struct sim *s, struct sim_pod *sp)
 {
 	struct sim_node *sn = sim_node_of(sp->p->node);
+	const struct memory_profile *mp = &sp->p->wl->mem;
+	struct memory_pod *m = &sp->mem;
 
-	sp->mem.counted = 1;
-	sp->mem.inflight = sp->srv.inflight;
+	m->counted = 1;
+	m->inflight = sp->srv.inflight;
+	m->node = &sn->mem;
+	m->per_inflight = mp->per_inflight;
+	/* pod_arm has nothing to do while base + per_inflight x n <= limit */
+	if (mp->growth_per_hour > 0)
+		m->quiet_max = -1;
+	else if (sp->p->lim_mem <= 0 || mp->per_inflight == 0)
+		m->quiet_max = INT64_MAX;
+	else if (sp->p->lim_mem < mp->base)
+		m->quiet_max = -1;
+	else
+		m->quiet_max = (sp->p->lim_mem - mp->base) / mp->per_inflight;
 	node_recompute(sn);
 	pod_arm(s, sp);
 	node_rose(s, sn);
@@ -290,27 +304,27 @@ void memory_container_stopped(struct sim *s, struct sim_pod *sp)
 
 void memory_request_admitted(struct sim *s, struct sim_pod *sp)
 {
-	const struct memory_profile *mp = &sp->p->wl->mem;
-	struct sim_node *sn;
+	struct memory_pod *m = &sp->mem;
 
-	if (!sp->mem.counted)
+	if (!m->counted)
 		return;
-	sp->mem.inflight++;
-	if (mp->per_inflight == 0)
+	m->inflight++;
+	if (m->per_inflight == 0)
 		return;
-	sn = sim_node_of(sp->p->node);
-	sn->mem.fixed += mp->per_inflight;
-	pod_arm(s, sp);
-	node_rose(s, sn);
+	m->node->fixed += m->per_inflight;
+	if ((int64_t)m->inflight > m->quiet_max)
+		pod_arm(s, sp);
+	if (m->node->fixed > m->node->quiet_fixed)
+		node_rose(s, sim_node_of(sp->p->node));
 }
 
 void memory_request_left(struct sim *s, struct sim_pod *sp)
 {
-	const struct memory_profile *mp = &sp->p->wl->mem;
+	struct memory_pod *m = &sp->mem;
 	(void)s;
 
-	if (!sp->mem.counted || sp->mem.inflight == 0)
+	if (!m->counted || m->inflight == 0)
 		return;
-	sp->mem.inflight--;
-	sim_node_of(sp->p->node)->mem.fixed -= mp->per_inflight;
+	m->inflight--;
+	m->node->fixed -= m->per_inflight;
 }

@@ -67,6 +67,12 @@ struct memory_pod {
 	uint32_t inflight;   /* requests the sums include for it */
 	event_id ev;         /* lazy limit-crossing timer, 0 when none */
 	double ev_t;         /* s, its time */
+	/* Copied when the container starts, so that a request's admission
+	 * touches this structure and the node's sums only. */
+	struct memory_node *node; /* its node's sums */
+	int64_t per_inflight;     /* bytes, the profile's */
+	int64_t quiet_max;        /* up to this many requests the limit cannot be
+				   * crossed (no growth): no timer to move; -1: check */
 };
 
 /* Per node: what its running containers use, as a line in t. */
@@ -74,6 +80,8 @@ struct memory_node {
 	int64_t fixed;       /* bytes: sum of base + per_inflight x n */
 	int64_t growth;      /* bytes per hour: sum of growth_per_hour */
 	double growth_t0;    /* bytes/h x s: sum of growth_per_hour x start */
+	int64_t quiet_fixed; /* bytes: up to this `fixed` (no growth) no level is
+			      * crossed, nothing to check; INT64_MIN: check */
 	event_id ev;         /* lazy crossing timer, 0 when none */
 	double ev_t;         /* s, its time */
 	event_id sync_ev;    /* the eviction manager's next synchronize */

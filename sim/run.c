@@ -118,7 +118,7 @@ static void sim_setup(struct sim *s)
 		so.scores_ctx = s;
 	}
 	sched_init(&s->sch, &s->cl, &so);
-	serve_pool_init(&s->pool);
+	serve_pool_init(&s->pool, &s->eng);
 	service_init(s);
 }
 

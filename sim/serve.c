@@ -21,17 +21,21 @@
 
 /* ---- pool ---------------------------------------------------------------- */
 
-void serve_pool_init(struct serve_pool *p)
+void serve_pool_init(struct serve_pool *p, struct engine *eng)
 {
 	*p = (struct serve_pool){ 0 };
+	p->eng = eng;
 }
 
 void serve_pool_release(struct serve_pool *p)
 {
 	assert(p->in_use == 0);
+	if (p->timer)
+		engine_cancel(p->eng, p->timer);
 	for (uint32_t i = 0; i < p->nchunks; i++)
 		free(p->chunks[i]);
 	free(p->chunks);
+	free(p->cls);
 	*p = (struct serve_pool){ 0 };
 }
 
@@ -70,18 +74,18 @@ uint64_t serve_pool_capacity(const struct serve_pool *p)
 	return (uint64_t)p->nchunks * SERVE_POOL_CHUNK;
 }
 
-/* ---- timeout lists and the lazy timer -------------------------------------- */
+/* ---- timeout lists and the pool's lazy timer ------------------------------- */
 
-static uint32_t class_of(struct serve *s, double timeout)
+static uint32_t class_of(struct serve_pool *p, double timeout)
 {
 	uint32_t i;
 
-	for (i = 0; i < s->ncls; i++)
-		if (s->cls[i].timeout == timeout)
+	for (i = 0; i < p->ncls; i++)
+		if (p->cls[i].timeout == timeout)
 			return i;
-	GROW(s->cls, s->ncls, s->cls_cap);
-	s->cls[i] = (struct serve_class){ timeout, NULL, NULL };
-	s->ncls++;
+	GROW(p->cls, p->ncls, p->cls_cap);
+	p->cls[i] = (struct serve_class){ timeout, NULL, NULL };
+	p->ncls++;
 	return i;
 }
 
@@ -112,14 +116,14 @@ static void list_unlink(struct serve_class *c, struct serve_req *r)
 static void on_timer(void *ctx, void *obj, uint64_t arg);
 
 /* Makes sure the timer fires at or before t. */
-static void timer_arm(struct serve *s, double t)
+static void timer_arm(struct serve_pool *p, double t)
 {
-	if (!s->timer) {
-		s->timer = engine_at(s->eng, t, on_timer, s, 0);
-		s->timer_t = t;
-	} else if (t < s->timer_t) {
-		s->timer = engine_reschedule(s->eng, s->timer, t);
-		s->timer_t = t;
+	if (!p->timer) {
+		p->timer = engine_at(p->eng, t, on_timer, p, 0);
+		p->timer_t = t;
+	} else if (t < p->timer_t) {
+		p->timer = engine_reschedule(p->eng, p->timer, t);
+		p->timer_t = t;
 	}
 }
 
@@ -183,7 +187,7 @@ static void dispatch(struct serve *s)
 /* Takes r out of the pod (list, counters, cpu job or queue slot), no callback. */
 static void detach(struct serve *s, struct serve_req *r)
 {
-	list_unlink(&s->cls[r->cls], r);
+	list_unlink(&s->pool->cls[r->cls], r);
 	s->inflight--;
 	if (r->t_start >= 0) {
 		cpu_job_abort(&r->job);
@@ -194,45 +198,56 @@ static void detach(struct serve *s, struct serve_req *r)
 }
 
 /* Calls fail for a chain linked by next, returning each to the pool. */
-static void fail_chain(struct serve *s, struct serve_req *chain, enum serve_fail why)
+static void fail_chain(struct serve_pool *p, struct serve_req *chain, enum serve_fail why)
 {
 	while (chain) {
 		struct serve_req *r = chain;
+		struct serve *s = r->pod;
 		chain = r->next;
 		r->next = NULL;
 		s->ops->fail(s->ctx, s, r, why);
-		serve_req_put(s->pool, r);
+		serve_req_put(p, r);
 	}
 }
 
+/* Fails the requests past their deadline in every pod: all are detached
+ * first, then their pods' queues dispatched, then the callbacks called. */
 static void on_timer(void *ctx, void *obj, uint64_t arg)
 {
-	struct serve *s = obj;
+	struct serve_pool *p = obj;
 	struct serve_req *chain = NULL, **tail = &chain;
-	double now = s->eng->now, next = INFINITY;
+	double now = p->eng->now, next = INFINITY;
 	uint32_t i;
 
 	(void)ctx;
 	(void)arg;
-	s->timer = 0;
-	cpu_node_begin(s->group.node);
-	for (i = 0; i < s->ncls; i++) {
+	p->timer = 0;
+	for (i = 0; i < p->ncls; i++) {
 		struct serve_req *r;
-		while ((r = s->cls[i].head) && r->deadline <= now) {
+		while ((r = p->cls[i].head) && r->deadline <= now) {
+			struct serve *s = r->pod;
+			cpu_node_begin(s->group.node);
 			detach(s, r);
+			cpu_node_end(s->group.node);
 			s->timeouts++;
 			*tail = r;
 			tail = &r->next;
 		}
 	}
-	dispatch(s);
-	cpu_node_end(s->group.node);
-	for (i = 0; i < s->ncls; i++)
-		if (s->cls[i].head && s->cls[i].head->deadline < next)
-			next = s->cls[i].head->deadline;
+	for (struct serve_req *r = chain; r; r = r->next) {
+		struct serve *s = r->pod;
+		if (s->serving < s->concurrency && s->queued) {
+			cpu_node_begin(s->group.node);
+			dispatch(s);
+			cpu_node_end(s->group.node);
+		}
+	}
+	for (i = 0; i < p->ncls; i++)
+		if (p->cls[i].head && p->cls[i].head->deadline < next)
+			next = p->cls[i].head->deadline;
 	if (isfinite(next))
-		timer_arm(s, next);
-	fail_chain(s, chain, SERVE_TIMEOUT);
+		timer_arm(p, next);
+	fail_chain(p, chain, SERVE_TIMEOUT);
 }
 
 static void on_cpu_done(void *ctx, struct cpu_job *job)
@@ -240,7 +255,7 @@ static void on_cpu_done(void *ctx, struct cpu_job *job)
 	struct serve *s = ctx;
 	struct serve_req *r = REQ_OF(job);
 
-	list_unlink(&s->cls[r->cls], r);
+	list_unlink(&s->pool->cls[r->cls], r);
 	s->serving--;
 	s->inflight--;
 	s->completed++;
@@ -268,17 +283,12 @@ void serve_init(struct serve *s, struct cpu_node *n, const struct cpu_share *sh,
 void serve_release(struct serve *s)
 {
 	assert(s->inflight == 0);
-	if (s->timer)
-		engine_cancel(s->eng, s->timer);
-	s->timer = 0;
 	if (s->group.node)
 		cpu_group_remove(&s->group);
 	cpu_group_release(&s->group);
 	free(s->ring);
-	free(s->cls);
 	s->ring = NULL;
-	s->cls = NULL;
-	s->ring_cap = s->ncls = s->cls_cap = 0;
+	s->ring_cap = 0;
 }
 
 void serve_submit(struct serve *s, struct serve_req *r, double work, double timeout)
@@ -291,39 +301,60 @@ void serve_submit(struct serve *s, struct serve_req *r, double work, double time
 	r->t_start = -1;
 	r->work = work;
 	r->deadline = now + timeout;
-	r->cls = class_of(s, timeout);
-	list_append(&s->cls[r->cls], r);
+	r->ord = s->pool->ord++;
+	r->cls = class_of(s->pool, timeout);
+	list_append(&s->pool->cls[r->cls], r);
 	s->inflight++;
 	if (s->serving < s->concurrency)
 		start(s, r);
 	else
 		enqueue(s, r);
 	if (isfinite(r->deadline))
-		timer_arm(s, r->deadline);
+		timer_arm(s->pool, r->deadline);
+}
+
+static int by_ord(const void *a, const void *b)
+{
+	const struct serve_req *x = *(struct serve_req *const *)a, *y = *(struct serve_req *const *)b;
+
+	return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/* The pod's requests, served (its cpu jobs) and queued (its ring), in
+ * submission order; n = s->inflight, the caller frees. */
+static struct serve_req **pod_requests(struct serve *s)
+{
+	struct serve_req **v = xmalloc(s->inflight * sizeof(*v));
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->group.njobs; i++)
+		v[n++] = REQ_OF(s->group.heap[i].job);
+	for (uint64_t pos = s->ring_head; pos < s->ring_tail; pos++)
+		if (s->ring[pos & (s->ring_cap - 1)])
+			v[n++] = s->ring[pos & (s->ring_cap - 1)];
+	assert(n == s->inflight);
+	qsort(v, n, sizeof(*v), by_ord);
+	return v;
 }
 
 void serve_kill(struct serve *s)
 {
-	struct serve_req *chain = NULL, **tail = &chain;
-	uint64_t n = s->inflight;
+	struct serve_req *chain = NULL, **tail = &chain, **v;
+	uint32_t n = s->inflight;
 
 	if (!n)
 		return;
+	v = pod_requests(s);
 	cpu_node_begin(s->group.node);
-	for (uint32_t i = 0; i < s->ncls; i++) {
-		struct serve_req *r;
-		while ((r = s->cls[i].head)) {
-			detach(s, r);
-			*tail = r;
-			tail = &r->next;
-		}
+	for (uint32_t i = 0; i < n; i++) {
+		detach(s, v[i]);
+		*tail = v[i];
+		tail = &v[i]->next;
 	}
 	cpu_node_end(s->group.node);
+	free(v);
 	assert(!s->inflight && !s->serving && !s->queued);
 	s->ring_head = s->ring_tail = 0;
-	if (s->timer)
-		engine_cancel(s->eng, s->timer);
-	s->timer = 0;
 	s->killed += n;
-	fail_chain(s, chain, SERVE_KILLED);
+	fail_chain(s->pool, chain, SERVE_KILLED);
 }

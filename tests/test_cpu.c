@@ -384,6 +384,118 @@ static void test_group_remove_add(void **state)
 	world_release(&w);
 }
 
+/*
+ * Into contention and out again, by hand. 2 cores, three equal groups
+ * without limits. t = 0: A starts 2 CPU-s, B 3 CPU-s: demand 2 <= 2, one
+ * core each. t = 1: C starts 0.5 CPU-s: demand 3 > 2, 2/3 core each.
+ * C ends at 1 + 0.5 / (2/3) = 1.75. A then has 1 - 0.75 x 2/3 = 0.5 left
+ * and B 2 - 0.5 = 1.5, uncontended again at one core each: A ends at
+ * 2.25, B at 3.25. CPU-s at 4: 2 + 3 + 0.5 = 5.5 (all the work).
+ */
+static void test_contention_in_and_out(void **state)
+{
+	struct world w;
+	struct cpu_group g[3] = { { 0 } };
+	struct cpu_share sh = share(1000, -1, 0);
+	struct tjob a[1], b[1], c[1];
+
+	(void)state;
+	world_init(&w, 2, 1);
+	for (int i = 0; i < 3; i++)
+		cpu_group_add(&w.node, &g[i], &sh, on_done, &w);
+	start_n(&g[0], a, 1, 2.0);
+	start_n(&g[1], b, 1, 3.0);
+	assert_true(fabs(cpu_node_used(&w.node) - 2) < 1e-15);
+	engine_run(&w.eng, 1, NULL);
+	start_n(&g[2], c, 1, 0.5);
+	assert_true(fabs(cpu_group_used(&g[0]) - 2.0 / 3) < 1e-15);
+	engine_run(&w.eng, 10, NULL);
+	assert_true(fabs(c[0].done_t - 1.75) < 1e-12);
+	assert_true(fabs(a[0].done_t - 2.25) < 1e-12);
+	assert_true(fabs(b[0].done_t - 3.25) < 1e-12);
+	assert_true(fabs(cpu_node_cpu_seconds(&w.node, 4) - 5.5) < 1e-12);
+	assert_true(fabs(cpu_group_cpu_seconds(&g[1], 4) - 3) < 1e-12);
+	for (int i = 0; i < 3; i++) {
+		cpu_group_remove(&g[i]);
+		cpu_group_release(&g[i]);
+	}
+	world_release(&w);
+}
+
+/*
+ * While a node is uncontended no group's rate depends on another's, so
+ * only the changed group is re-timed (cpu.h). 60 groups with a 500m limit
+ * on 64 cores (demand at most 60 x 0.5 = 30), one job at a time each:
+ * 0.5 core per job, so every job ends exactly 2 x its work after it
+ * starts, whatever the other 59 groups do. 3,000 jobs of random work,
+ * each started when the previous one of its group ends; completions come
+ * from the node's heap of completion times in time order.
+ */
+struct chain {
+	struct world *w;
+	struct cpu_group g;
+	struct tjob j;
+	double start, work;
+	int left;
+	double worst; /* s, largest |done - (start + 2 work)| */
+	uint64_t rng;
+};
+
+static double next_work(struct chain *c)
+{
+	c->rng = c->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return 0.001 + (double)(c->rng >> 40) / (double)(1ULL << 24);
+}
+
+static void chain_done(void *ctx, struct cpu_job *j)
+{
+	struct chain *c = ctx;
+	double now = c->w->eng.now, err = fabs(now - (c->start + 2 * c->work));
+
+	(void)j;
+	c->w->ndone++;
+	if (err > c->worst)
+		c->worst = err;
+	if (c->left-- > 0) {
+		c->start = now;
+		c->work = next_work(c);
+		cpu_job_start(&c->g, &c->j.job, c->work);
+	}
+}
+
+static void test_uncontended_independent(void **state)
+{
+	enum { G = 60, PER = 50 };
+	struct world w;
+	struct chain *c = xcalloc(G, sizeof(*c));
+	struct cpu_share sh = share(100, 500, 0);
+	double total = 0, last = -1;
+
+	(void)state;
+	world_init(&w, 64, 1);
+	for (int i = 0; i < G; i++) {
+		c[i] = (struct chain){ .w = &w, .left = PER - 1, .rng = (uint64_t)i + 1 };
+		cpu_group_add(&w.node, &c[i].g, &sh, chain_done, &c[i]);
+		c[i].work = next_work(&c[i]);
+		cpu_job_start(&c[i].g, &c[i].j.job, c[i].work);
+	}
+	while (engine_step(&w.eng, NULL)) {
+		assert_true(w.eng.now >= last);
+		last = w.eng.now;
+	}
+	assert_int_equal(w.ndone, G * PER);
+	for (int i = 0; i < G; i++) {
+		assert_true(c[i].worst < 1e-9);
+		total += cpu_group_cpu_seconds(&c[i].g, last);
+		cpu_group_remove(&c[i].g);
+		cpu_group_release(&c[i].g);
+	}
+	/* every group's CPU-s is its work; the node's is their sum */
+	assert_true(fabs(cpu_node_cpu_seconds(&w.node, last) - total) < 1e-9 * total);
+	free(c);
+	world_release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +510,8 @@ int main(void)
 		cmocka_unit_test(test_capacity_change),
 		cmocka_unit_test(test_ps_order_many),
 		cmocka_unit_test(test_group_remove_add),
+		cmocka_unit_test(test_contention_in_and_out),
+		cmocka_unit_test(test_uncontended_independent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

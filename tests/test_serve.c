@@ -85,7 +85,7 @@ static void world_init(struct world *w, double cores, const struct cpu_share *sh
 	*w = (struct world){ 0 };
 	engine_init(&w->eng);
 	cpu_node_init(&w->node, &w->eng, cores, 1.0);
-	serve_pool_init(&w->pool);
+	serve_pool_init(&w->pool, &w->eng);
 	serve_init(&w->pod, &w->node, sh, concurrency, &w->pool, ops, w);
 }
 
