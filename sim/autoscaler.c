@@ -126,6 +126,10 @@ struct autoscaler {
 	/* The last scale-down simulation, reused while nothing it read has
 	 * changed (see unchanged()). */
 	int norder;              /* candidates in order[] */
+	int truncated;           /* the last simulation stopped at the limit */
+	int last_index;          /* autoscaler_snap's, from one scan to the next */
+	double last_update;      /* s, the last scale-down simulation; NAN: none */
+	double min_update;       /* s, the shortest interval between two */
 	int sim_valid;
 	uint64_t sim_print;
 	double sim_t;            /* s */
@@ -392,12 +396,51 @@ static int movable(const struct node *n)
 	return k;
 }
 
+int autoscaler_unneeded_limit(int unneeded, int parallelism, double unneeded_time,
+			      double min_interval)
+{
+	double u = unneeded_time > min_interval ? unneeded_time : min_interval;
+	int64_t upper, limit = (int64_t)unneeded + 2 * (int64_t)parallelism;
+
+	if (!(min_interval > 0))
+		return INT32_MAX;
+	/* Go divides the two durations as int64 nanoseconds. */
+	upper = (int64_t)parallelism * (llround(u * 1e9) / llround(min_interval * 1e9)) +
+		parallelism;
+	limit = upper < limit ? upper : limit;
+	return limit > INT32_MAX ? INT32_MAX : (int)limit;
+}
+
+/* A scale-down update (UpdateClusterState) happens now, simulated or
+ * reused: keeps the shortest interval between two (planner.go). */
+static void note_update(struct autoscaler *ca)
+{
+	double now = ca->s->eng.now;
+
+	if (!isnan(ca->last_update) && now - ca->last_update < ca->min_update)
+		ca->min_update = now - ca->last_update;
+	ca->last_update = now;
+}
+
+/* The removal-simulation budget of this update (planner.go). */
+static int update_limit(struct autoscaler *ca)
+{
+	struct sim *s = ca->s;
+	int unneeded = 0;
+
+	note_update(ca);
+	for (int i = 0; i < s->cl.nnodes; i++)
+		unneeded += !isnan(state(ca, s->cl.nodes[i])->unneeded_since);
+	return autoscaler_unneeded_limit(unneeded, AUTOSCALER_MAX_PARALLEL,
+					 ca->cfg->scale_down_unneeded_time, ca->min_update);
+}
+
 /* UpdateClusterState: which nodes are unneeded now, and since when. */
 static int update_unneeded(struct autoscaler *ca)
 {
 	struct sim *s = ca->s;
 	double now = s->eng.now;
-	int n = 0;
+	int n = 0, limit = update_limit(ca), found = 0;
 
 	if (ca->cap_order < s->cl.nnodes + 1)
 		GROW(ca->order, s->cl.nnodes, ca->cap_order);
@@ -409,12 +452,17 @@ static int update_unneeded(struct autoscaler *ca)
 			ca->order[n++] = r;
 	}
 	sort_nodes(ca->order, n, ca);
+	ca->truncated = 0;
 	for (int i = 0; i < n; i++) {
 		struct ca_node *st = state(ca, ca->order[i]);
-		if (autoscaler_snap_remove(&ca->snap, ca->snap.of[ca->order[i]->id]))
+		if (found >= limit) {
+			ca->truncated = 1; /* skipped: not simulated, no recheck delay */
+		} else if (autoscaler_snap_remove(&ca->snap, ca->snap.of[ca->order[i]->id])) {
 			st->removable = 1;
-		else
+			found++;
+		} else {
 			st->recheck_at = now + AUTOSCALER_RECHECK;
+		}
 	}
 	for (int i = 0; i < s->cl.nnodes; i++) {
 		struct ca_node *st = state(ca, s->cl.nodes[i]);
@@ -527,21 +575,25 @@ static void scan(struct autoscaler *ca)
 		return;
 	}
 	if (unchanged(ca)) {
+		note_update(ca);
 		actuate(ca, ca->norder);
 		return;
 	}
 	ca->sim_valid = 0;
 	autoscaler_snap_build(&ca->snap, s);
+	ca->snap.last_index = ca->last_index; /* the predicate checker's, kept */
 	if (ca->npend > 0 && scale_up(ca)) {
 		ca->last_scale_up = s->eng.now; /* and no scale-down in this loop */
 	} else {
 		n = update_unneeded(ca);
 		ca->norder = n;
-		ca->sim_valid = ca->npend == 0;
+		/* A truncated simulation goes further next time: no reuse. */
+		ca->sim_valid = ca->npend == 0 && !ca->truncated;
 		ca->sim_print = fingerprint(s);
 		ca->sim_t = s->eng.now;
 		actuate(ca, n);
 	}
+	ca->last_index = ca->snap.last_index;
 	autoscaler_snap_release(&ca->snap);
 }
 
@@ -571,6 +623,8 @@ void autoscaler_start(struct sim *s)
 	ca->opts = xcalloc((size_t)sc->ngroups + 1, sizeof(*ca->opts));
 	/* StaticAutoscaler starts with lastScaleUpTime = its start time. */
 	ca->last_scale_up = s->eng.now;
+	ca->last_update = NAN;
+	ca->min_update = ca->cfg->scale_down_unneeded_time; /* planner.go NewPlanner */
 	s->ca = ca;
 	if (ca->cfg->scan_interval <= s->end)
 		engine_at(&s->eng, ca->cfg->scan_interval, on_scan, ca, 1);

@@ -41,7 +41,9 @@
  *     left cordoned in the snapshot); a node whose pods do not fit is not
  *     simulated again for AUTOSCALER_RECHECK. Nodes found unneeded before
  *     are simulated first, in order of unneeded time, then the rest by
- *     age. A node unneeded for scale_down_unneeded_time is deleted unless
+ *     age, until autoscaler_unneeded_limit removable nodes are found (the
+ *     rest wait for the next scan). A node unneeded for
+ *     scale_down_unneeded_time is deleted unless
  *     within scale_down_delay_after_add of the last scale-up (the CA's
  *     start counts as one) or its group would go under min; empty nodes
  *     (no pods but DaemonSet ones) up to AUTOSCALER_MAX_PARALLEL at once,
@@ -96,6 +98,14 @@ struct autoscaler_option {
  * requests) / capacity for CPU plus the same for memory, capacity being
  * the nodes' vCPUs and memory (expander/waste). */
 double autoscaler_waste(const struct autoscaler_option *o);
+/* How many removable nodes one scale-down update looks for before it
+ * stops simulating (core/scaledown/planner/planner.go unneededNodesLimit):
+ * with N = parallelism, min(unneeded + 2N, N x floor(U / I) + N), U the
+ * unneeded time and I the shortest interval seen between updates (at least
+ * U before the second update; U below I counts as I). Nodes past the limit
+ * are not simulated in that update. */
+int autoscaler_unneeded_limit(int unneeded, int parallelism, double unneeded_time,
+			      double min_interval);
 /* price's score (lower is better): nodes x price_per_hour / pods, USD per
  * pod-hour. */
 double autoscaler_price(const struct autoscaler_option *o);

@@ -32,6 +32,7 @@ struct autoscaler_snap {
 	int nwls, cap_wls;
 	struct node **tmpl;
 	int ntmpl, cap_tmpl;
+	int last_index;    /* where the next placement starts looking (node id) */
 };
 
 /* Copies the present nodes and their bound pods; a node that is not Ready
@@ -39,8 +40,12 @@ struct autoscaler_snap {
 void autoscaler_snap_build(struct autoscaler_snap *sn, struct sim *s);
 void autoscaler_snap_release(struct autoscaler_snap *sn);
 
-/* First fit of a new pod of workload wl on the snapshot's nodes (other
- * than skip): binds it and returns the node, or NULL. */
+/* Places a new pod of workload wl on the first node (other than skip)
+ * that fits, looking from last_index round the node ids, and moves
+ * last_index past it: the CA's FitsAnyNodeMatching, whose lastIndex makes
+ * consecutive placements next-fit rather than first-fit (a removal
+ * simulation then does not re-test the nodes it has just filled). Binds
+ * the pod and returns the node, or NULL. */
 struct node *autoscaler_snap_place(struct autoscaler_snap *sn, int wl, const struct node *skip);
 
 /*

@@ -111,12 +111,15 @@ void autoscaler_snap_release(struct autoscaler_snap *sn)
 struct node *autoscaler_snap_place(struct autoscaler_snap *sn, int wl, const struct node *skip)
 {
 	struct pod *p = new_pod(sn, wl);
+	int n = sn->c.nnode_ids;
 
-	for (int id = 0; id < sn->c.nnode_ids; id++) {
+	for (int i = 0; i < n; i++) {
+		int id = (sn->last_index + i) % n;
 		struct node *m = sn->c.node_by_id[id];
 		if (m->removed || m == skip || !fits(sn, p, m))
 			continue;
 		bind(sn, p, m);
+		sn->last_index = (id + 1) % n;
 		return m;
 	}
 	return NULL; /* p stays pending in the snapshot, counted nowhere */

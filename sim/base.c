@@ -126,6 +126,14 @@ void arena_release(struct arena *a)
 	a->used_total = 0;
 }
 
+void *arena_alloc_line(struct arena *a, size_t n)
+{
+	/* arena_alloc is 16-byte aligned: at most 48 bytes to skip. */
+	uintptr_t p = (uintptr_t)arena_alloc(a, n + 48);
+
+	return (void *)((p + 63) & ~(uintptr_t)63);
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c = a->head;

@@ -71,6 +71,8 @@ struct arena {
 void arena_init(struct arena *a);
 void arena_release(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n); /* zeroed */
+/* The same on a 64-byte cache line (structures read on hot paths). */
+void *arena_alloc_line(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

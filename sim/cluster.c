@@ -416,7 +416,7 @@ static enum qos_class compute_qos(int64_t rc, int64_t rm, int64_t lc, int64_t lm
 static struct pod *new_pod(struct cluster *c, int workload, const char *name, double t)
 {
 	const struct workload *w = &c->wls[workload];
-	struct pod *p = arena_alloc(&c->arena, sizeof(*p));
+	struct pod *p = arena_alloc_line(&c->arena, sizeof(*p));
 
 	p->id = c->npod_ids;
 	p->name = name;

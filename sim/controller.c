@@ -43,7 +43,7 @@ static void live_remove(struct sim_workload *w, struct sim_pod *sp)
 
 static struct sim_pod *pod_model(struct sim *s, struct sim_workload *w, struct pod *p)
 {
-	struct sim_pod *sp = arena_alloc(&s->arena, sizeof(*sp));
+	struct sim_pod *sp = arena_alloc_line(&s->arena, sizeof(*sp));
 	sp->sim = s;
 	sp->p = p;
 	sp->w = w;

@@ -153,19 +153,29 @@ static void mark_dirty(struct cpu_node *n, uint32_t i)
 	n->dirty = 1;
 }
 
+/* The group's shares, limit and idle into its slot (they change rarely). */
+static void slot_share(struct cpu_group *g)
+{
+	struct cpu_slot *sl = slot_of(g);
+
+	sl->limit = g->sh.limit;
+	sl->shares = g->sh.shares;
+	sl->idle = g->sh.idle;
+	sl->idle_q = nanocores(g->sh.idle);
+	sl->limit_q = nanocores(g->sh.limit);
+}
+
 /* Copies what the node's passes read after the group's jobs or shares
  * changed, and keeps the node's exact sum of demands. */
 static void slot_sync(struct cpu_group *g)
 {
 	struct cpu_node *n = g->node;
 	struct cpu_slot *sl = slot_of(g);
-	int64_t want_q = (int64_t)g->njobs * (int64_t)NANO + nanocores(g->sh.idle);
-	int64_t lim_q = nanocores(g->sh.limit), dq = want_q < lim_q ? want_q : lim_q;
+	int64_t want_q = (int64_t)g->njobs * (int64_t)NANO + sl->idle_q;
+	int64_t dq = want_q < sl->limit_q ? want_q : sl->limit_q;
 
 	sl->jobs = (double)g->njobs;
-	sl->want = sl->jobs + g->sh.idle;
-	sl->limit = g->sh.limit;
-	sl->shares = g->sh.shares;
+	sl->want = sl->jobs + sl->idle;
 	sl->min_tag = g->njobs ? g->heap[0].tag : INFINITY;
 	if (!g->njobs)
 		sl->vclock = 0;
@@ -225,20 +235,18 @@ static void slot_time(const struct cpu_node *n, struct cpu_slot *sl)
 
 /* ---- the node's heap of completion times (ties: slot index) ------------ */
 
-static int done_less(const struct cpu_node *n, uint32_t a, uint32_t b)
+static int done_less(struct cpu_done a, struct cpu_done b)
 {
-	double x = n->slot[a].t_done, y = n->slot[b].t_done;
-
-	return x != y ? x < y : a < b;
+	return a.t != b.t ? a.t < b.t : a.slot < b.slot;
 }
 
-static void done_place(struct cpu_node *n, uint32_t pos, uint32_t i)
+static void done_place(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 {
-	n->heap[pos] = i;
-	n->slot[i].hpos = pos;
+	n->heap[pos] = e;
+	n->hpos[e.slot] = pos;
 }
 
-static void done_down(struct cpu_node *n, uint32_t i, uint32_t pos)
+static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 {
 	uint32_t m = n->ngroups;
 
@@ -246,28 +254,29 @@ static void done_down(struct cpu_node *n, uint32_t i, uint32_t pos)
 		uint32_t l = 2 * pos + 1, c;
 		if (l >= m)
 			break;
-		c = (l + 1 < m && done_less(n, n->heap[l + 1], n->heap[l])) ? l + 1 : l;
-		if (!done_less(n, n->heap[c], i))
+		c = (l + 1 < m && done_less(n->heap[l + 1], n->heap[l])) ? l + 1 : l;
+		if (!done_less(n->heap[c], e))
 			break;
 		done_place(n, pos, n->heap[c]);
 		pos = c;
 	}
-	done_place(n, pos, i);
+	done_place(n, pos, e);
 }
 
-/* Slot i's t_done changed: moves it up or down. */
+/* Slot i's t_done changed: moves its entry up or down. */
 static void done_fix(struct cpu_node *n, uint32_t i)
 {
-	uint32_t pos = n->slot[i].hpos;
+	uint32_t pos = n->hpos[i];
+	struct cpu_done e = { n->slot[i].t_done, i };
 
-	if (pos > 0 && done_less(n, i, n->heap[(pos - 1) / 2])) {
+	if (pos > 0 && done_less(e, n->heap[(pos - 1) / 2])) {
 		do {
 			done_place(n, pos, n->heap[(pos - 1) / 2]);
 			pos = (pos - 1) / 2;
-		} while (pos > 0 && done_less(n, i, n->heap[(pos - 1) / 2]));
-		done_place(n, pos, i);
+		} while (pos > 0 && done_less(e, n->heap[(pos - 1) / 2]));
+		done_place(n, pos, e);
 	} else {
-		done_down(n, i, pos);
+		done_down(n, e, pos);
 	}
 }
 
@@ -275,7 +284,7 @@ static void done_fix(struct cpu_node *n, uint32_t i)
 static void done_build(struct cpu_node *n)
 {
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		done_place(n, i, i);
+		done_place(n, i, (struct cpu_done){ n->slot[i].t_done, i });
 	for (uint32_t i = n->ngroups / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
 }
@@ -408,7 +417,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg);
 /* Moves the node's one event to the earliest completion over its groups. */
 static void node_schedule(struct cpu_node *n)
 {
-	double best = n->ngroups ? n->slot[n->heap[0]].t_done : INFINITY;
+	double best = n->ngroups ? n->heap[0].t : INFINITY;
 
 	if (isinf(best)) {
 		if (n->ev)
@@ -418,6 +427,12 @@ static void node_schedule(struct cpu_node *n)
 	}
 	if (n->ev && n->ev_t == best)
 		return;
+	{
+		const struct cpu_slot *sl = &n->slot[n->heap[0].slot];
+		n->hint_slot = sl;
+		n->hint_job = sl->g->heap[0].job;
+		n->hint_owner = sl->g->warm;
+	}
 	if (n->ev)
 		n->ev = engine_reschedule(n->eng, n->ev, best);
 	else
@@ -444,6 +459,33 @@ static void node_update(struct cpu_node *n)
 		n->watch(n->watch_ctx, n->t_last, n->alloc);
 }
 
+static void prefetch3(const void *p)
+{
+	if (p) {
+		__builtin_prefetch(p);
+		__builtin_prefetch((const char *)p + 64);
+		__builtin_prefetch((const char *)p + 128);
+	}
+}
+
+/* engine_warm's hint for node_fire: the node, then what its next
+ * completion reads (the slot, the job, the owner of the group, the heap). */
+static void node_warm(const void *obj, int stage)
+{
+	const struct cpu_node *n = obj;
+
+	if (stage == 1) {
+		prefetch3(n);
+		return;
+	}
+	prefetch3(n->hint_slot);
+	prefetch3(n->hint_owner);
+	__builtin_prefetch(n->hint_job);
+	__builtin_prefetch((const char *)n->hint_job + 64);
+	__builtin_prefetch(n->heap);
+	__builtin_prefetch(n->hpos);
+}
+
 static void node_fire(void *ctx, void *obj, uint64_t arg)
 {
 	struct cpu_node *n = obj;
@@ -454,7 +496,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	sl = &n->slot[n->heap[0]];
+	sl = &n->slot[n->heap[0].slot];
 	g = sl->g;
 	touch(g);
 	assert(g->njobs && sl->t_done == n->eng->now);
@@ -484,6 +526,7 @@ void cpu_node_init(struct cpu_node *n, struct engine *eng, double capacity, doub
 	n->capacity = capacity;
 	n->speed = speed;
 	n->t_last = eng->now;
+	engine_warm(eng, node_fire, node_warm);
 }
 
 void cpu_node_release(struct cpu_node *n)
@@ -495,11 +538,13 @@ void cpu_node_release(struct cpu_node *n)
 	free(n->slot);
 	free(n->order);
 	free(n->heap);
+	free(n->hpos);
 	free(n->dirty_list);
 	n->groups = NULL;
 	n->slot = NULL;
 	n->order = NULL;
 	n->heap = NULL;
+	n->hpos = NULL;
 	n->dirty_list = NULL;
 	n->ev = 0;
 }
@@ -568,6 +613,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->slot = xrealloc(n->slot, n->cap * sizeof(*n->slot));
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
+		n->hpos = xrealloc(n->hpos, n->cap * sizeof(*n->hpos));
 		n->dirty_list = xrealloc(n->dirty_list, n->cap * sizeof(*n->dirty_list));
 	}
 	g->index = n->ngroups;
@@ -575,9 +621,15 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	n->groups[n->ngroups++] = g;
 	sl = slot_of(g);
 	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY };
+	slot_share(g);
 	slot_sync(g);
 	n->full = 1;
 	node_update(n);
+}
+
+void cpu_group_warm(struct cpu_group *g, const void *p)
+{
+	g->warm = p;
 }
 
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)
@@ -585,6 +637,7 @@ void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)
 	share_check(sh);
 	touch(g);
 	g->sh = *sh;
+	slot_share(g);
 	slot_sync(g);
 	node_update(g->node);
 }

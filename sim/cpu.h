@@ -97,15 +97,18 @@ struct cpu_share {
 	double idle;   /* cores used with no requests, >= 0 */
 };
 
+/* What a job's start and end read comes first: one cache line. */
 struct cpu_group {
 	struct cpu_node *node; /* NULL when not on a node */
-	struct cpu_share sh;
-	cpu_done_fn on_done;
-	void *ctx;
 	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
 	uint32_t njobs, cap;
 	uint32_t index;        /* position in node->groups and node->slot */
+	cpu_done_fn on_done;
+	void *ctx;
+	struct cpu_share sh;
 	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
+	const void *warm;      /* the owner's hot lines (3), fetched ahead of one of
+				* its jobs' completion; NULL: none (cpu_group_warm) */
 };
 
 /* A group's state that the node's O(G) passes read, kept in an array in the
@@ -117,6 +120,8 @@ struct cpu_slot {
 	double want;    /* jobs + idle */
 	double limit;   /* cores, the group's sh.limit */
 	double shares;  /* the group's sh.shares */
+	double idle;    /* cores, the group's sh.idle */
+	int64_t idle_q, limit_q; /* the same in nanocores (limit_q INT64_MAX: none) */
 	double min_tag; /* CPU-s, the earliest finish tag; INFINITY with no jobs */
 	double vclock;  /* CPU-s per job since the group was last empty, at t0 */
 	double demand;  /* cores, D */
@@ -126,8 +131,14 @@ struct cpu_slot {
 	double t0;      /* s: vclock and used are current as of t0 */
 	double t_done;  /* s: when the job of min_tag ends at the current rate */
 	int64_t dq;     /* D in nanocores, the node's exact sum's term */
-	uint32_t hpos;  /* position in the node's heap of t_done */
 	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
+};
+
+/* An entry of a node's heap of completion times: a copy of the slot's
+ * t_done, so that sifting reads the heap array only. */
+struct cpu_done {
+	double t;      /* s */
+	uint32_t slot; /* index in node->slot */
 };
 
 struct cpu_node {
@@ -137,7 +148,8 @@ struct cpu_node {
 	struct cpu_group **groups;
 	struct cpu_slot *slot;    /* slot[i] is groups[i]'s */
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
-	uint32_t *heap;           /* slot indices, min-heap on (t_done, index) */
+	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
+	uint32_t *hpos;           /* hpos[i]: slot i's position in heap */
 	uint32_t *dirty_list;     /* slots changed inside the current batch */
 	uint32_t ngroups, cap, ndirty;
 	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
@@ -148,6 +160,9 @@ struct cpu_node {
 	double used;       /* CPU-s integrated up to t_last */
 	event_id ev;       /* the next completion, 0 when none */
 	double ev_t;       /* s, its time */
+	/* What the next completion will read, noted when it is scheduled so
+	 * that the engine's hint can fetch it ahead (engine_warm). */
+	const void *hint_slot, *hint_job, *hint_owner;
 	uint64_t seq;
 	int batch;         /* > 0: inside a callback or begin/end */
 	int dirty;         /* a change is waiting for the end of the batch */
@@ -181,6 +196,9 @@ double cpu_node_cpu_seconds(const struct cpu_node *n, double now);
  * n; fn(ctx, job) is called for each finished job. */
 void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_share *sh,
 		   cpu_done_fn fn, void *ctx);
+/* Memory to fetch (three cache lines from p) before one of g's jobs ends:
+ * the structure the done callback reads first. A hint only. */
+void cpu_group_warm(struct cpu_group *g, const void *p);
 /* Changes shares / limit / idle from now on (in-place resize, HPA, restarts). */
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh);
 /* Removes g from its node; it must have no jobs (abort them first). */

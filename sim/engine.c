@@ -438,6 +438,46 @@ double engine_peek_time(const struct engine *e)
 	return e->n ? entry_time(&e->heap[ROOT]) : INFINITY;
 }
 
+void engine_warm(struct engine *e, engine_fn fn, engine_warm_fn warm)
+{
+	for (int i = 0; i < e->nwarm; i++)
+		if (e->warm_fn[i] == fn) {
+			e->warm[i] = warm;
+			return;
+		}
+	if (e->nwarm < ENGINE_MAX_WARM) {
+		e->warm_fn[e->nwarm] = fn;
+		e->warm[e->nwarm++] = warm;
+	}
+}
+
+static void warm_entry(const struct engine *e, size_t pos, int stage)
+{
+	const struct engine_slot *sl = &e->slots[entry_slot(&e->heap[pos])];
+
+	for (int i = 0; i < e->nwarm; i++)
+		if (e->warm_fn[i] == sl->fn) {
+			e->warm[i](sl->obj, stage);
+			return;
+		}
+}
+
+/* The hints of the next event (the root) and of the one after (the
+ * earliest of the root's children, unless the current event schedules
+ * something earlier: a hint is then wasted, nothing else). */
+static void warm_next(const struct engine *e)
+{
+	size_t c = first_child(ROOT), end = ROOT + e->n, m = c;
+
+	warm_entry(e, ROOT, 2);
+	if (c >= end)
+		return;
+	for (size_t k = c + 1; k < c + 4 && k < end; k++)
+		if (before(&e->heap[k], &e->heap[m]))
+			m = k;
+	warm_entry(e, m, 1);
+}
+
 int engine_step(struct engine *e, void *ctx)
 {
 	const struct engine_entry *top;
@@ -458,6 +498,8 @@ int engine_step(struct engine *e, void *ctx)
 	slot_free(e, entry_slot(top));
 	pop_root(e);
 	e->fired++;
+	if (e->nwarm && e->n)
+		warm_next(e);
 	fn(ctx, obj, arg);
 	return 1;
 }

@@ -25,6 +25,13 @@
 #include <stddef.h>
 
 typedef void (*engine_fn)(void *ctx, void *obj, uint64_t arg);
+/* A cache hint for an event of a given fn that is about to fire: stage 1
+ * (two events ahead) may only prefetch obj's own lines; stage 2 (next
+ * event, obj's lines fetched at stage 1) may read obj and prefetch what it
+ * points to. Hints must not change any state. */
+typedef void (*engine_warm_fn)(const void *obj, int stage);
+
+enum { ENGINE_MAX_WARM = 4 };
 
 /* 0 is never a valid id: use it for "no event". */
 typedef uint64_t event_id;
@@ -42,6 +49,9 @@ struct engine {
 	struct engine_slot *slots; /* event payloads, indexed by slot */
 	uint32_t nslots, slots_cap;
 	uint32_t free_head;  /* free-slot list, UINT32_MAX when empty */
+	engine_fn warm_fn[ENGINE_MAX_WARM]; /* engine_warm's registrations */
+	engine_warm_fn warm[ENGINE_MAX_WARM];
+	int nwarm;
 };
 
 void engine_init(struct engine *e);
@@ -77,6 +87,11 @@ uint64_t engine_run(struct engine *e, double until, void *ctx);
 /* Fires the single earliest event (ignoring stopped); returns 0 when empty. */
 int engine_step(struct engine *e, void *ctx);
 void engine_stop(struct engine *e);
+/* Registers a cache hint for events of fn (at most ENGINE_MAX_WARM fns;
+ * further ones are ignored). Before firing an event, engine_step calls the
+ * hints of the next two: when state is scattered over memory the fetches
+ * of the coming events overlap the current one's work. */
+void engine_warm(struct engine *e, engine_fn fn, engine_warm_fn warm);
 /* Checks every invariant (heap order, positions, free list); 0 if sound,
  * -1 if not. O(n): for tests and debugging. */
 int engine_check(const struct engine *e);

@@ -65,14 +65,14 @@
 struct memory_pod {
 	int counted;         /* running: included in the node's sums */
 	uint32_t inflight;   /* requests the sums include for it */
-	event_id ev;         /* lazy limit-crossing timer, 0 when none */
-	double ev_t;         /* s, its time */
 	/* Copied when the container starts, so that a request's admission
 	 * touches this structure and the node's sums only. */
 	struct memory_node *node; /* its node's sums */
 	int64_t per_inflight;     /* bytes, the profile's */
 	int64_t quiet_max;        /* up to this many requests the limit cannot be
 				   * crossed (no growth): no timer to move; -1: check */
+	event_id ev;         /* lazy limit-crossing timer, 0 when none */
+	double ev_t;         /* s, its time */
 };
 
 /* Per node: what its running containers use, as a line in t. */

@@ -278,6 +278,9 @@ void serve_init(struct serve *s, struct cpu_node *n, const struct cpu_share *sh,
 	s->ctx = ctx;
 	s->concurrency = concurrency;
 	cpu_group_add(n, &s->group, sh, on_cpu_done, s);
+	/* The callback reads the serve, then its owner: fetch from the owner
+	 * on (sim_pod puts its hot fields and the serve's in three lines). */
+	cpu_group_warm(&s->group, ctx);
 }
 
 void serve_release(struct serve *s)

@@ -86,18 +86,21 @@ struct serve_ops {
 	void (*fail)(void *ctx, struct serve *s, struct serve_req *r, enum serve_fail why);
 };
 
+/* What every request reads comes first (two cache lines with the group's
+ * first line); the queue and the rarer totals after. */
 struct serve {
-	struct cpu_group group;  /* the pod's cgroup */
+	uint32_t concurrency;
+	uint32_t serving, queued, inflight;
+	uint64_t completed;      /* total */
 	struct engine *eng;
 	struct serve_pool *pool;
 	const struct serve_ops *ops;
 	void *ctx;
-	uint32_t concurrency;
-	uint32_t serving, queued, inflight;
+	struct cpu_group group;  /* the pod's cgroup */
 	struct serve_req **ring; /* waiting requests; NULL: timed out */
 	uint64_t ring_head, ring_tail; /* positions; slot = pos & (cap - 1) */
 	uint32_t ring_cap;       /* power of two */
-	uint64_t completed, timeouts, killed; /* totals */
+	uint64_t timeouts, killed; /* totals */
 };
 
 /* A pool whose timeout timer runs on eng. */

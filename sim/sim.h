@@ -65,14 +65,18 @@ struct sim_node {
 	struct memory_node mem; /* pod memory, OOM and eviction timers */
 };
 
+/* Allocated on a cache line; what a request reads is in the first three
+ * lines: sim, w, running, deleting, timer, mem's sums, then srv's counters
+ * and group (sim_pod_prefetch). */
 struct sim_pod {
 	struct sim *sim;
-	struct pod *p;
 	struct sim_workload *w;
-	struct serve srv;       /* the container's cgroup and request server */
 	int running;            /* container up: srv is on the node's CPU */
 	int deleting;           /* Killing sent: draining, then deleted */
 	event_id timer;         /* next lifecycle step, 0 when none */
+	struct memory_pod mem;  /* its share of the node's memory sums */
+	struct serve srv;       /* the container's cgroup and request server */
+	struct pod *p;
 	int ep_pos;             /* index in w->ep, -1 when not an endpoint */
 	int live_pos;           /* index in w->live, -1 once deleted */
 	uint64_t fail_hash;     /* last FailedScheduling message, to dedupe */
@@ -82,7 +86,6 @@ struct sim_pod {
 	double run_t;           /* s, start of the current container */
 	double exit_t;          /* s, end of the last container (FinishedAt) */
 	struct backoff backoff; /* CrashLoopBackOff of its container */
-	struct memory_pod mem;  /* its share of the node's memory sums */
 };
 
 struct sim_workload {
@@ -101,6 +104,7 @@ struct sim_workload {
 
 struct sim_stream {
 	struct sim_pod *(*pick)(struct sim_workload *w); /* its routing policy */
+	int predictable;        /* round robin: the next pods are known ahead */
 	const struct traffic *tr;
 	struct sim_workload *w;
 	struct rng rng_arrive, rng_work;
@@ -155,6 +159,54 @@ static inline struct sim_pod *sim_pod_of(const struct pod *p)
 {
 	return p->model;
 }
+/* Cache hints for a request that will reach sp soon (service.c): its three
+ * hot lines, and, once those are in, its node's CPU state. Hints only: a
+ * stale pointer costs a wasted fetch, never a fault. */
+static inline void sim_pod_prefetch(const struct sim_pod *sp)
+{
+	__builtin_prefetch(sp);
+	__builtin_prefetch((const char *)sp + 64);
+	__builtin_prefetch((const char *)sp + 128);
+}
+
+/* The lines of sp and of its pod that sampling and the HPA read. */
+static inline void sim_pod_prefetch_all(const struct sim_pod *sp)
+{
+	for (size_t off = 0; off < sizeof(*sp); off += 64)
+		__builtin_prefetch((const char *)sp + off);
+}
+
+static inline void pod_prefetch(const struct pod *p)
+{
+	for (size_t off = 0; off < sizeof(*p); off += 64)
+		__builtin_prefetch((const char *)p + off);
+}
+
+/* The CPU slot of sp's group, once sp's lines are in. */
+static inline void sim_pod_prefetch_slot(const struct sim_pod *sp)
+{
+	const struct cpu_group *g = &sp->srv.group;
+
+	if (g->node && sp->running)
+		__builtin_prefetch(&g->node->slot[g->index].used);
+}
+
+static inline void sim_pod_prefetch_cpu(const struct sim_pod *sp)
+{
+	const struct cpu_group *g = &sp->srv.group;
+	const struct cpu_node *n = g->node;
+
+	if (!n || !sp->running)
+		return;
+	__builtin_prefetch(n);
+	__builtin_prefetch((const char *)n + 64);
+	__builtin_prefetch((const char *)n + 128);
+	__builtin_prefetch(&n->slot[g->index]);
+	__builtin_prefetch((const char *)&n->slot[g->index] + 64);
+	__builtin_prefetch((const char *)&n->slot[g->index] + 128);
+	__builtin_prefetch(g->heap);
+}
+
 static inline struct sim_node *sim_node_of(const struct node *n)
 {
 	return n->model;

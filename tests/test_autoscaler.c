@@ -393,9 +393,32 @@ static void give_up_slow_node(void **state)
 	scenario_release(&sc);
 }
 
+/*
+ * How many removable nodes one scale-down update looks for, as
+ * core/scaledown/planner/planner.go unneededNodesLimit computes it with
+ * --max-scale-down-parallelism N = 10 and --scale-down-unneeded-time
+ * U = 10 min: limit = min(unneeded + 2N, N x (U / I) + N), I the shortest
+ * interval seen between updates, which starts at U (NewPlanner).
+ */
+static void unneeded_limit_formula(void **state)
+{
+	(void)state;
+	/* first update: I = U: min(0 + 20, 10 x 1 + 10) */
+	assert_int_equal(autoscaler_unneeded_limit(0, 10, 600, 600), 20);
+	/* then I = the 10 s scan interval: the bound is 10 x 60 + 10 = 610 */
+	assert_int_equal(autoscaler_unneeded_limit(20, 10, 600, 10), 40);
+	assert_int_equal(autoscaler_unneeded_limit(453, 10, 600, 10), 473);
+	assert_int_equal(autoscaler_unneeded_limit(700, 10, 600, 10), 610);
+	/* Go's integer division of durations: 600 s / 7 s = 85 */
+	assert_int_equal(autoscaler_unneeded_limit(5000, 10, 600, 7), 10 * 85 + 10);
+	/* U below I counts as I: 10 x 1 + 10 */
+	assert_int_equal(autoscaler_unneeded_limit(30, 10, 5, 10), 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unneeded_limit_formula),
 		cmocka_unit_test(least_waste_reference_case),
 		cmocka_unit_test(expanders_disagree_scores),
 		cmocka_unit_test(most_pods_and_random),
