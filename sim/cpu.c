@@ -177,6 +177,7 @@ static void slot_sync(struct cpu_group *g)
 	sl->jobs = (double)g->njobs;
 	sl->want = sl->jobs + sl->idle;
 	sl->min_tag = g->njobs ? g->heap[0].tag : INFINITY;
+	sl->min_job = g->njobs ? g->heap[0].job : NULL;
 	if (!g->njobs)
 		sl->vclock = 0;
 	n->dsum += dq - sl->dq;
@@ -267,7 +268,7 @@ static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 static void done_fix(struct cpu_node *n, uint32_t i)
 {
 	uint32_t pos = n->hpos[i];
-	struct cpu_done e = { n->slot[i].t_done, i };
+	struct cpu_done e = { n->slot[i].t_done, i, n->updates };
 
 	if (pos > 0 && done_less(e, n->heap[(pos - 1) / 2])) {
 		do {
@@ -284,7 +285,7 @@ static void done_fix(struct cpu_node *n, uint32_t i)
 static void done_build(struct cpu_node *n)
 {
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		done_place(n, i, (struct cpu_done){ n->slot[i].t_done, i });
+		done_place(n, i, (struct cpu_done){ n->slot[i].t_done, i, n->updates });
 	for (uint32_t i = n->ngroups / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
 }
@@ -427,11 +428,14 @@ static void node_schedule(struct cpu_node *n)
 	}
 	if (n->ev && n->ev_t == best)
 		return;
-	{
-		const struct cpu_slot *sl = &n->slot[n->heap[0].slot];
-		n->hint_slot = sl;
-		n->hint_job = sl->g->heap[0].job;
-		n->hint_owner = sl->g->warm;
+	/* Hints for node_warm, read only from a slot this update touched:
+	 * reading another would be the very miss they are meant to avoid. */
+	n->hint_slot = &n->slot[n->heap[0].slot];
+	if (n->heap[0].stamp == n->updates) {
+		n->hint_job = n->slot[n->heap[0].slot].min_job;
+		n->hint_owner = n->slot[n->heap[0].slot].owner;
+	} else {
+		n->hint_job = n->hint_owner = NULL;
 	}
 	if (n->ev)
 		n->ev = engine_reschedule(n->eng, n->ev, best);
@@ -450,6 +454,7 @@ static void node_update(struct cpu_node *n)
 		return;
 	}
 	n->dirty = 0;
+	n->updates++;
 	if (n->full || n->contended || over_capacity(n))
 		node_resplit(n);
 	else
@@ -480,8 +485,10 @@ static void node_warm(const void *obj, int stage)
 	}
 	prefetch3(n->hint_slot);
 	prefetch3(n->hint_owner);
-	__builtin_prefetch(n->hint_job);
-	__builtin_prefetch((const char *)n->hint_job + 64);
+	if (n->hint_job) {
+		__builtin_prefetch(n->hint_job);
+		__builtin_prefetch((const char *)n->hint_job + 64);
+	}
 	__builtin_prefetch(n->heap);
 	__builtin_prefetch(n->hpos);
 }
@@ -620,7 +627,8 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;
 	sl = slot_of(g);
-	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY };
+	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY,
+				 .owner = g->warm };
 	slot_share(g);
 	slot_sync(g);
 	n->full = 1;
@@ -630,6 +638,8 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 void cpu_group_warm(struct cpu_group *g, const void *p)
 {
 	g->warm = p;
+	if (g->node)
+		slot_of(g)->owner = p;
 }
 
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)

@@ -131,14 +131,17 @@ struct cpu_slot {
 	double t0;      /* s: vclock and used are current as of t0 */
 	double t_done;  /* s: when the job of min_tag ends at the current rate */
 	int64_t dq;     /* D in nanocores, the node's exact sum's term */
+	const void *min_job; /* the job of min_tag, NULL with none (a hint) */
+	const void *owner;   /* the group's warm pointer (a hint) */
 	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
 };
 
 /* An entry of a node's heap of completion times: a copy of the slot's
  * t_done, so that sifting reads the heap array only. */
 struct cpu_done {
-	double t;      /* s */
-	uint32_t slot; /* index in node->slot */
+	double t;       /* s */
+	uint32_t slot;  /* index in node->slot */
+	uint32_t stamp; /* node->updates when placed: its slot is in the cache */
 };
 
 struct cpu_node {
@@ -155,6 +158,7 @@ struct cpu_node {
 	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
 	int contended;     /* the last split was water-filling */
 	int full;          /* the next update must re-split every group */
+	uint32_t updates;  /* updates applied, for cpu_done.stamp */
 	double t_last;     /* s: `used` is current as of this time */
 	double alloc;      /* cores used now (sum of A) */
 	double used;       /* CPU-s integrated up to t_last */

@@ -145,15 +145,24 @@ static void on_fail(void *ctx, struct serve *srv, struct serve_req *r, enum serv
 const struct serve_ops service_serve_ops = {on_done, on_fail};
 
 /* Round robin knows the next pods of the workload: fetch the one after next
- * into the cache now and the next one's node state (its own lines came in
- * at the previous arrival), so that the pod's arrival does not wait for
- * memory: with thousands of pods, every first touch was a cache miss. */
+ * into the cache now, so that its arrival does not wait for memory (with
+ * thousands of pods, every first touch was a cache miss). Its node's CPU
+ * state follows shortly before its arrival (arrival_warm). */
 static void prefetch_next(const struct sim_workload *w)
 {
-	uint64_t n = (uint64_t)w->nep;
+	sim_pod_prefetch(w->ep[(w->rr + 1) % (uint64_t)w->nep]);
+}
 
-	sim_pod_prefetch_cpu(w->ep[w->rr % n]);
-	sim_pod_prefetch(w->ep[(w->rr + 1) % n]);
+/* engine_warm's hint for an arrival two events ahead: the node state of the
+ * pod it will go to (whose own lines came in at the previous arrival). */
+static void arrival_warm(const void *obj, int stage)
+{
+	const struct sim_stream *st = obj;
+	const struct sim_workload *w = st->w;
+
+	if (stage != 1 || !st->predictable || w->nep <= 0)
+		return;
+	sim_pod_prefetch_cpu(w->ep[w->rr % (uint64_t)w->nep]);
 }
 
 static void on_arrival(void *ctx, void *obj, uint64_t arg)
@@ -222,6 +231,7 @@ void service_init(struct sim *s)
 
 void service_start(struct sim *s)
 {
+	engine_warm(&s->eng, on_arrival, arrival_warm);
 	for (int i = 0; i < s->sc->ntraffic; i++) {
 		struct sim_stream *st = &s->st[i];
 		double first;
