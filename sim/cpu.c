@@ -132,9 +132,14 @@ static void heap_remove(struct cpu_group *g, uint32_t i)
 
 #define NANO 1e9 /* nanocores per core: demands are summed exactly in these */
 
-static struct cpu_slot *slot_of(const struct cpu_group *g)
+static struct cpu_slot *slot_of(struct cpu_group *g)
 {
-	return &g->node->slot[g->index];
+	return &g->s;
+}
+
+static const struct cpu_slot *slot_of_c(const struct cpu_group *g)
+{
+	return &g->s;
 }
 
 /* Cores as nanocores; INFINITY (no limit) as INT64_MAX. Millicores and CFS
@@ -146,8 +151,8 @@ static int64_t nanocores(double cores)
 
 static void mark_dirty(struct cpu_node *n, uint32_t i)
 {
-	if (!n->slot[i].dirty) {
-		n->slot[i].dirty = 1;
+	if (!n->slot[i]->dirty) {
+		n->slot[i]->dirty = 1;
 		n->dirty_list[n->ndirty++] = i;
 	}
 	n->dirty = 1;
@@ -268,7 +273,7 @@ static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 static void done_fix(struct cpu_node *n, uint32_t i)
 {
 	uint32_t pos = n->hpos[i];
-	struct cpu_done e = { n->slot[i].t_done, i, n->updates };
+	struct cpu_done e = { n->slot[i]->t_done, i, n->updates };
 
 	if (pos > 0 && done_less(e, n->heap[(pos - 1) / 2])) {
 		do {
@@ -285,7 +290,7 @@ static void done_fix(struct cpu_node *n, uint32_t i)
 static void done_build(struct cpu_node *n)
 {
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		done_place(n, i, (struct cpu_done){ n->slot[i].t_done, i, n->updates });
+		done_place(n, i, (struct cpu_done){ n->slot[i]->t_done, i, n->updates });
 	for (uint32_t i = n->ngroups / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
 }
@@ -296,7 +301,7 @@ static void done_build(struct cpu_node *n)
  * vs b.D * a.w), ties by index: a total order. */
 static int level_less(const struct cpu_node *n, uint32_t a, uint32_t b)
 {
-	double x = n->slot[a].demand * n->slot[b].shares, y = n->slot[b].demand * n->slot[a].shares;
+	double x = n->slot[a]->demand * n->slot[b]->shares, y = n->slot[b]->demand * n->slot[a]->shares;
 
 	return x != y ? x < y : a < b;
 }
@@ -328,7 +333,7 @@ static void water_fill(struct cpu_node *n)
 	order_sort(n);
 	/* Groups of demand 0 sort first (level 0) and get nothing. */
 	for (i = 0; i < m; i++) {
-		struct cpu_slot *sl = &n->slot[n->order[i]];
+		struct cpu_slot *sl = n->slot[n->order[i]];
 		sl->alloc = 0;
 		if (sl->demand > 0)
 			wsum += sl->shares;
@@ -338,7 +343,7 @@ static void water_fill(struct cpu_node *n)
 	/* Groups whose demand is below their weighted share of what is left
 	 * take their demand; the rest split the remainder by weight. */
 	for (i = first; i < m; i++) {
-		struct cpu_slot *sl = &n->slot[n->order[i]];
+		struct cpu_slot *sl = n->slot[n->order[i]];
 		if (sl->demand * wsum > remaining * sl->shares)
 			break;
 		sl->alloc = sl->demand;
@@ -348,7 +353,7 @@ static void water_fill(struct cpu_node *n)
 	if (remaining < 0)
 		remaining = 0;
 	for (; i < m; i++) {
-		struct cpu_slot *sl = &n->slot[n->order[i]];
+		struct cpu_slot *sl = n->slot[n->order[i]];
 		sl->alloc = remaining * sl->shares / wsum;
 	}
 }
@@ -373,17 +378,17 @@ static void node_resplit(struct cpu_node *n)
 	uint32_t i;
 
 	for (i = 0; i < n->ngroups; i++)
-		slot_advance(n, &n->slot[i]);
+		slot_advance(n, n->slot[i]);
 	n->contended = over_capacity(n);
 	if (n->contended) {
 		for (i = 0; i < n->ngroups; i++) {
-			struct cpu_slot *sl = &n->slot[i];
+			struct cpu_slot *sl = n->slot[i];
 			sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
 		}
 		water_fill(n);
 	}
 	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_slot *sl = &n->slot[i];
+		struct cpu_slot *sl = n->slot[i];
 		if (n->contended)
 			sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
 		else
@@ -403,7 +408,7 @@ static void node_resplit(struct cpu_node *n)
 static void node_retime(struct cpu_node *n)
 {
 	for (uint32_t k = 0; k < n->ndirty; k++) {
-		struct cpu_slot *sl = &n->slot[n->dirty_list[k]];
+		struct cpu_slot *sl = n->slot[n->dirty_list[k]];
 		slot_uncontended(sl);
 		slot_time(n, sl);
 		sl->dirty = 0;
@@ -430,10 +435,10 @@ static void node_schedule(struct cpu_node *n)
 		return;
 	/* Hints for node_warm, read only from a slot this update touched:
 	 * reading another would be the very miss they are meant to avoid. */
-	n->hint_slot = &n->slot[n->heap[0].slot];
+	n->hint_slot = n->slot[n->heap[0].slot];
 	if (n->heap[0].stamp == n->updates) {
-		n->hint_job = n->slot[n->heap[0].slot].min_job;
-		n->hint_owner = n->slot[n->heap[0].slot].owner;
+		n->hint_job = n->slot[n->heap[0].slot]->min_job;
+		n->hint_owner = n->slot[n->heap[0].slot]->owner;
 	} else {
 		n->hint_job = n->hint_owner = NULL;
 	}
@@ -503,7 +508,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	sl = &n->slot[n->heap[0].slot];
+	sl = n->slot[n->heap[0].slot];
 	g = sl->g;
 	touch(g);
 	assert(g->njobs && sl->t_done == n->eng->now);
@@ -625,6 +630,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	}
 	g->index = n->ngroups;
 	n->order[n->ngroups] = n->ngroups;
+	n->slot[n->ngroups] = &g->s;
 	n->groups[n->ngroups++] = g;
 	sl = slot_of(g);
 	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY,
@@ -659,8 +665,8 @@ void cpu_group_remove(struct cpu_group *g)
 
 	assert(n && g->njobs == 0);
 	touch(g);
-	g->used = n->slot[at].used;
-	n->dsum -= n->slot[at].dq;
+	g->used = n->slot[at]->used;
+	n->dsum -= n->slot[at]->dq;
 	/* The last slot moves into this one: renumber it in the order. The
 	 * heap is rebuilt by the re-split, which also covers what was dirty. */
 	last = --n->ngroups;
@@ -675,7 +681,7 @@ void cpu_group_remove(struct cpu_group *g)
 	n->groups[at]->index = at;
 	g->node = NULL;
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		n->slot[i].dirty = 0;
+		n->slot[i]->dirty = 0;
 	n->ndirty = 0;
 	n->full = 1;
 	n->dirty = 1;
@@ -692,7 +698,7 @@ void cpu_group_release(struct cpu_group *g)
 
 double cpu_group_used(const struct cpu_group *g)
 {
-	return g->node ? slot_of(g)->alloc : 0.0;
+	return g->node ? slot_of_c(g)->alloc : 0.0;
 }
 
 double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
@@ -701,7 +707,7 @@ double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
 
 	if (!g->node)
 		return g->used;
-	sl = slot_of(g);
+	sl = slot_of_c(g);
 	return sl->used + sl->alloc * (now - sl->t0);
 }
 
@@ -742,7 +748,7 @@ double cpu_job_remaining(const struct cpu_job *j, double now)
 	double v, left;
 
 	assert(g);
-	sl = slot_of(g);
+	sl = slot_of_c(g);
 	v = sl->vclock + sl->per_job * g->node->speed * (now - sl->t0);
 	left = j->tag - v;
 	return left > 0 ? left : 0;

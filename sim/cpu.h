@@ -97,23 +97,10 @@ struct cpu_share {
 	double idle;   /* cores used with no requests, >= 0 */
 };
 
-/* What a job's start and end read comes first: one cache line. */
-struct cpu_group {
-	struct cpu_node *node; /* NULL when not on a node */
-	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
-	uint32_t njobs, cap;
-	uint32_t index;        /* position in node->groups and node->slot */
-	cpu_done_fn on_done;
-	void *ctx;
-	struct cpu_share sh;
-	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
-	const void *warm;      /* the owner's hot lines (3), fetched ahead of one of
-				* its jobs' completion; NULL: none (cpu_group_warm) */
-};
-
-/* A group's state that the node's O(G) passes read, kept in an array in the
- * node (slot[g->index]) so that they walk consecutive memory instead of one
- * pod's structure per group. */
+/* A group's state that a change to it and the node's re-split read, in the
+ * group itself: on the uncontended fast path only the changed group is
+ * touched, and it is next to what its owner reads on the same request
+ * (the node keeps pointers, slot[g->index]). */
 struct cpu_slot {
 	struct cpu_group *g;
 	double jobs;    /* the group's njobs */
@@ -136,6 +123,22 @@ struct cpu_slot {
 	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
 };
 
+/* What a job's start and end read comes first: the group's fields, then its
+ * slot. */
+struct cpu_group {
+	struct cpu_node *node; /* NULL when not on a node */
+	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
+	uint32_t njobs, cap;
+	uint32_t index;        /* position in node->groups and node->slot */
+	cpu_done_fn on_done;
+	void *ctx;
+	struct cpu_slot s;     /* while on a node */
+	struct cpu_share sh;
+	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
+	const void *warm;      /* the owner's hot lines (3), fetched ahead of one of
+				* its jobs' completion; NULL: none (cpu_group_warm) */
+};
+
 /* An entry of a node's heap of completion times: a copy of the slot's
  * t_done, so that sifting reads the heap array only. */
 struct cpu_done {
@@ -149,7 +152,7 @@ struct cpu_node {
 	double capacity;   /* cores */
 	double speed;      /* per-core speed relative to 1.0 */
 	struct cpu_group **groups;
-	struct cpu_slot *slot;    /* slot[i] is groups[i]'s */
+	struct cpu_slot **slot;   /* slot[i] is &groups[i]->s */
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
 	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
 	uint32_t *hpos;           /* hpos[i]: slot i's position in heap */

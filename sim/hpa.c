@@ -369,7 +369,7 @@ static const char *reason_of(int current, int desired)
 }
 
 /* The workload's pods are scattered over memory: fetch a few ahead, in
- * stages (sim_pod, then its pod and snapshot, then its CPU slot), so that
+ * stages (sim_pod with its CPU slot, then its pod and snapshot), so that
  * the misses overlap. */
 static void prefetch_ahead(const struct hpa *h, const struct sim_workload *w, int i)
 {
@@ -381,8 +381,6 @@ static void prefetch_ahead(const struct hpa *h, const struct sim_workload *w, in
 		if (p->id < h->nsnap)
 			__builtin_prefetch(&h->snap[p->id]);
 	}
-	if (i + 1 < w->nlive)
-		sim_pod_prefetch_slot(w->live[i + 1]);
 }
 
 static void sync_one(struct sim *s, struct hpa *h, struct hpa_ctl *c)

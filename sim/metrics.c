@@ -78,7 +78,7 @@ static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp,
 }
 
 /* A node's pods are scattered over memory and each is visited once per
- * sample: fetch a few ahead, in stages (pod, then its sim_pod, then its
+ * sample: fetch a few ahead, in stages (the pod, then its sim_pod with its
  * CPU slot), so that the misses overlap instead of following each other. */
 static void prefetch_ahead(const struct node *n, int i)
 {
@@ -86,8 +86,6 @@ static void prefetch_ahead(const struct node *n, int i)
 		pod_prefetch(n->pods[i + 6]);
 	if (i + 3 < n->npods)
 		sim_pod_prefetch_all(sim_pod_of(n->pods[i + 3]));
-	if (i + 1 < n->npods)
-		sim_pod_prefetch_slot(sim_pod_of(n->pods[i + 1]));
 }
 
 static void sample_node(struct sim *s, const struct tick *tk, struct node *n)

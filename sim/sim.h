@@ -159,14 +159,16 @@ static inline struct sim_pod *sim_pod_of(const struct pod *p)
 {
 	return p->model;
 }
-/* Cache hints for a request that will reach sp soon (service.c): its three
- * hot lines, and, once those are in, its node's CPU state. Hints only: a
- * stale pointer costs a wasted fetch, never a fault. */
+/* Cache hints for a request that will reach sp soon (service.c): its hot
+ * lines (up to the end of its CPU group's slot), and, once those are in,
+ * its node's CPU state. Hints only: a stale pointer costs a wasted fetch,
+ * never a fault. */
 static inline void sim_pod_prefetch(const struct sim_pod *sp)
 {
-	__builtin_prefetch(sp);
-	__builtin_prefetch((const char *)sp + 64);
-	__builtin_prefetch((const char *)sp + 128);
+	size_t end = offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s);
+
+	for (size_t off = 0; off < end; off += 64)
+		__builtin_prefetch((const char *)sp + off);
 }
 
 /* The lines of sp and of its pod that sampling and the HPA read. */
@@ -182,15 +184,6 @@ static inline void pod_prefetch(const struct pod *p)
 		__builtin_prefetch((const char *)p + off);
 }
 
-/* The CPU slot of sp's group, once sp's lines are in. */
-static inline void sim_pod_prefetch_slot(const struct sim_pod *sp)
-{
-	const struct cpu_group *g = &sp->srv.group;
-
-	if (g->node && sp->running)
-		__builtin_prefetch(&g->node->slot[g->index].used);
-}
-
 static inline void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 {
 	const struct cpu_group *g = &sp->srv.group;
@@ -201,9 +194,7 @@ static inline void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 	__builtin_prefetch(n);
 	__builtin_prefetch((const char *)n + 64);
 	__builtin_prefetch((const char *)n + 128);
-	__builtin_prefetch(&n->slot[g->index]);
-	__builtin_prefetch((const char *)&n->slot[g->index] + 64);
-	__builtin_prefetch((const char *)&n->slot[g->index] + 128);
+	__builtin_prefetch(n->heap);
 	__builtin_prefetch(g->heap);
 }
 
