@@ -65,10 +65,9 @@ static inline int bucket_of(double v)
 	return x < HIST_NBUCKETS - 1 ? (int)x : HIST_NBUCKETS - 1;
 }
 
-void hist_add(struct hist *h, double v)
+static inline void add_at(struct hist *h, int bucket, double v)
 {
-	assert(!isnan(v));
-	h->counts[bucket_of(v)]++;
+	h->counts[bucket]++;
 	if (h->n == 0) {
 		h->min = h->max = v;
 	} else {
@@ -77,6 +76,22 @@ void hist_add(struct hist *h, double v)
 	}
 	h->n++;
 	h->sum += v;
+}
+
+void hist_add(struct hist *h, double v)
+{
+	assert(!isnan(v));
+	add_at(h, bucket_of(v), v);
+}
+
+void hist_add2(struct hist *a, struct hist *b, double v)
+{
+	int bucket;
+
+	assert(!isnan(v));
+	bucket = bucket_of(v);
+	add_at(a, bucket, v);
+	add_at(b, bucket, v);
 }
 
 void hist_merge(struct hist *into, const struct hist *from)

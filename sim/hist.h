@@ -28,6 +28,9 @@ void hist_init(struct hist *h);
 void hist_release(struct hist *h);
 void hist_reset(struct hist *h);
 void hist_add(struct hist *h, double v);
+/* The same value into two histograms (a window and a run total): the
+ * bucket is computed once. */
+void hist_add2(struct hist *a, struct hist *b, double v);
 void hist_merge(struct hist *into, const struct hist *from);
 /* q in [0, 1]; 0 when empty. */
 double hist_quantile(const struct hist *h, double q);

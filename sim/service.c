@@ -123,9 +123,10 @@ static void on_done(void *ctx, struct serve *srv, struct serve_req *r)
 	if (s->tearing_down)
 		return;
 	sp->w->win_completed++;
-	hist_add(&sp->w->win, ms);
 	if (r->t_arrive >= s->sc->warmup)
-		hist_add(&s->lat, ms);
+		hist_add2(&sp->w->win, &s->lat, ms);
+	else
+		hist_add(&sp->w->win, ms);
 	kubelet_request_left(s, sp);
 }
 
@@ -144,25 +145,24 @@ static void on_fail(void *ctx, struct serve *srv, struct serve_req *r, enum serv
 
 const struct serve_ops service_serve_ops = {on_done, on_fail};
 
-/* Round robin knows the next pods of the workload: fetch the one after next
- * into the cache now, so that its arrival does not wait for memory (with
- * thousands of pods, every first touch was a cache miss). Its node's CPU
- * state follows shortly before its arrival (arrival_warm). */
-static void prefetch_next(const struct sim_workload *w)
-{
-	sim_pod_prefetch(w->ep[(w->rr + 1) % (uint64_t)w->nep]);
-}
-
-/* engine_warm's hint for an arrival two events ahead: the node state of the
- * pod it will go to (whose own lines came in at the previous arrival). */
+/* engine_warm's hint for an arrival: round robin knows the pod it will go
+ * to. Two events ahead, the pod's lines; one event ahead, its node's CPU
+ * state, which needs the pod's lines. (With thousands of pods every first
+ * touch is a cache miss; fetched further ahead, the lines were evicted
+ * again before the arrival: measured.) */
 static void arrival_warm(const void *obj, int stage)
 {
 	const struct sim_stream *st = obj;
 	const struct sim_workload *w = st->w;
+	const struct sim_pod *sp;
 
-	if (stage != 1 || !st->predictable || w->nep <= 0)
+	if (!st->predictable || w->nep <= 0)
 		return;
-	sim_pod_prefetch_cpu(w->ep[w->rr % (uint64_t)w->nep]);
+	sp = w->ep[w->rr % (uint64_t)w->nep];
+	if (stage == 1)
+		sim_pod_prefetch(sp);
+	else
+		sim_pod_prefetch_cpu(sp);
 }
 
 static void on_arrival(void *ctx, void *obj, uint64_t arg)
@@ -190,8 +190,6 @@ static void on_arrival(void *ctx, void *obj, uint64_t arg)
 			serve_submit(&sp->srv, r, work, st->tr->timeout);
 			memory_request_admitted(s, sp);
 		}
-		if (st->predictable)
-			prefetch_next(w);
 	}
 	next = arrivals_next(&st->arr);
 	if (next <= s->end)

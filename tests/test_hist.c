@@ -211,9 +211,34 @@ static void test_fixed_memory(void **state)
 	hist_release(&h);
 }
 
+/* hist_add2 is two hist_adds: the same counts, sums, extremes. */
+static void test_add2(void **state)
+{
+	struct hist a, b, c, d;
+	(void)state;
+	hist_init(&a); hist_init(&b); hist_init(&c); hist_init(&d);
+	for (int i = 1; i <= 1000; i++) {
+		double v = 0.37 * i * i;
+		hist_add2(&a, &b, v);
+		hist_add(&c, v);
+	}
+	hist_add(&b, 5.0); /* b also gets values of its own */
+	hist_add(&d, 5.0);
+	for (int i = 1; i <= 1000; i++)
+		hist_add(&d, 0.37 * i * i);
+	assert_int_equal(a.n, 1000);
+	assert_int_equal(b.n, 1001);
+	assert_memory_equal(a.counts, c.counts, (size_t)hist_nbuckets() * sizeof(*a.counts));
+	assert_memory_equal(b.counts, d.counts, (size_t)hist_nbuckets() * sizeof(*b.counts));
+	assert_true(a.sum == c.sum && a.min == c.min && a.max == c.max);
+	assert_true(b.min == d.min && b.max == d.max && b.n == d.n && b.min == 0.37);
+	hist_release(&a); hist_release(&b); hist_release(&c); hist_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add2),
 		cmocka_unit_test(test_quantiles_within_1pct),
 		cmocka_unit_test(test_bucket_edges),
 		cmocka_unit_test(test_nbuckets),
