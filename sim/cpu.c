@@ -149,10 +149,10 @@ static int64_t nanocores(double cores)
 	return isinf(cores) ? INT64_MAX : (int64_t)llround(cores * NANO);
 }
 
-static void mark_dirty(struct cpu_node *n, uint32_t i)
+static void mark_dirty(struct cpu_node *n, struct cpu_slot *sl, uint32_t i)
 {
-	if (!n->slot[i]->dirty) {
-		n->slot[i]->dirty = 1;
+	if (!sl->dirty) {
+		sl->dirty = 1;
 		n->dirty_list[n->ndirty++] = i;
 	}
 	n->dirty = 1;
@@ -187,7 +187,7 @@ static void slot_sync(struct cpu_group *g)
 		sl->vclock = 0;
 	n->dsum += dq - sl->dq;
 	sl->dq = dq;
-	mark_dirty(n, g->index);
+	mark_dirty(n, sl, g->index);
 }
 
 /* Brings the node's integrated CPU-seconds to now at the current total. */
