@@ -437,10 +437,12 @@ static void node_schedule(struct cpu_node *n)
 	 * reading another would be the very miss they are meant to avoid. */
 	n->hint_slot = n->slot[n->heap[0].slot];
 	if (n->heap[0].stamp == n->updates) {
-		n->hint_job = n->slot[n->heap[0].slot]->min_job;
-		n->hint_owner = n->slot[n->heap[0].slot]->owner;
+		const struct cpu_slot *sl = n->slot[n->heap[0].slot];
+		n->hint_job = sl->min_job;
+		n->hint_owner = sl->owner;
+		n->hint_heap = sl->g->heap;
 	} else {
-		n->hint_job = n->hint_owner = NULL;
+		n->hint_job = n->hint_owner = n->hint_heap = NULL;
 	}
 	if (n->ev)
 		n->ev = engine_reschedule(n->eng, n->ev, best);
@@ -490,6 +492,10 @@ static void node_warm(const void *obj, int stage)
 	}
 	prefetch3(n->hint_slot);
 	prefetch3(n->hint_owner);
+	if (n->hint_heap)
+		__builtin_prefetch(n->hint_heap);
+	if (n->warm)
+		__builtin_prefetch(n->warm);
 	if (n->hint_job) {
 		__builtin_prefetch(n->hint_job);
 		__builtin_prefetch((const char *)n->hint_job + 64);
@@ -568,6 +574,11 @@ void cpu_node_set_capacity(struct cpu_node *n, double capacity)
 	n->capacity = capacity;
 	n->full = 1;
 	node_update(n);
+}
+
+void cpu_node_warm(struct cpu_node *n, const void *p)
+{
+	n->warm = p;
 }
 
 void cpu_node_watch(struct cpu_node *n, cpu_usage_fn fn, void *ctx)

@@ -169,7 +169,8 @@ struct cpu_node {
 	double ev_t;       /* s, its time */
 	/* What the next completion will read, noted when it is scheduled so
 	 * that the engine's hint can fetch it ahead (engine_warm). */
-	const void *hint_slot, *hint_job, *hint_owner;
+	const void *hint_slot, *hint_job, *hint_owner, *hint_heap;
+	const void *warm;  /* the owner's line to fetch ahead of any completion */
 	uint64_t seq;
 	int batch;         /* > 0: inside a callback or begin/end */
 	int dirty;         /* a change is waiting for the end of the batch */
@@ -203,6 +204,9 @@ double cpu_node_cpu_seconds(const struct cpu_node *n, double now);
  * n; fn(ctx, job) is called for each finished job. */
 void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_share *sh,
 		   cpu_done_fn fn, void *ctx);
+/* A line to fetch before any job of the node ends (what the done callbacks
+ * of all its groups read, e.g. the node's memory sums). A hint only. */
+void cpu_node_warm(struct cpu_node *n, const void *p);
 /* Memory to fetch (three cache lines from p) before one of g's jobs ends:
  * the structure the done callback reads first. A hint only. */
 void cpu_group_warm(struct cpu_group *g, const void *p);

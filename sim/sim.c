@@ -38,13 +38,14 @@ static void on_credits(void *ctx, struct credits *c, int exhausted)
 struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 {
 	struct node *n = cluster_add_node(&s->cl, group, index, s->eng.now);
-	struct sim_node *sn = arena_alloc(&s->arena, sizeof(*sn));
+	struct sim_node *sn = arena_alloc_line(&s->arena, sizeof(*sn));
 
 	sn->sim = s;
 	sn->n = n;
 	sn->t_prev = s->eng.now;
 	n->model = sn;
 	cpu_node_init(&sn->cpu, &s->eng, n->type->vcpu, n->type->cpu_speed);
+	cpu_node_warm(&sn->cpu, &sn->mem); /* a request's end updates its sums */
 	if (n->type->burst.enabled) {
 		sn->burstable = 1;
 		credits_init(&sn->credits, &sn->cpu, &n->type->burst, n->type->vcpu, on_credits,
