@@ -132,14 +132,10 @@ static void heap_remove(struct cpu_group *g, uint32_t i)
 
 #define NANO 1e9 /* nanocores per core: demands are summed exactly in these */
 
-static struct cpu_slot *slot_of(struct cpu_group *g)
+/* Group i's slot. */
+static struct cpu_slot *slot_at(const struct cpu_node *n, uint32_t i)
 {
-	return &g->s;
-}
-
-static const struct cpu_slot *slot_of_c(const struct cpu_group *g)
-{
-	return &g->s;
+	return &n->groups[i]->s;
 }
 
 /* Cores as nanocores; INFINITY (no limit) as INT64_MAX. Millicores and CFS
@@ -161,7 +157,7 @@ static void mark_dirty(struct cpu_node *n, struct cpu_slot *sl, uint32_t i)
 /* The group's shares, limit and idle into its slot (they change rarely). */
 static void slot_share(struct cpu_group *g)
 {
-	struct cpu_slot *sl = slot_of(g);
+	struct cpu_slot *sl = &g->s;
 
 	sl->limit = g->sh.limit;
 	sl->shares = g->sh.shares;
@@ -175,7 +171,7 @@ static void slot_share(struct cpu_group *g)
 static void slot_sync(struct cpu_group *g)
 {
 	struct cpu_node *n = g->node;
-	struct cpu_slot *sl = slot_of(g);
+	struct cpu_slot *sl = &g->s;
 	int64_t want_q = (int64_t)g->njobs * (int64_t)NANO + sl->idle_q;
 	int64_t dq = want_q < sl->limit_q ? want_q : sl->limit_q;
 
@@ -223,7 +219,7 @@ static void slot_advance(const struct cpu_node *n, struct cpu_slot *sl)
 static void touch(struct cpu_group *g)
 {
 	total_advance(g->node);
-	slot_advance(g->node, slot_of(g));
+	slot_advance(g->node, &g->s);
 }
 
 /* When the group's earliest job ends at its current rate. */
@@ -273,7 +269,7 @@ static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 static void done_fix(struct cpu_node *n, uint32_t i)
 {
 	uint32_t pos = n->hpos[i];
-	struct cpu_done e = { n->slot[i]->t_done, i, n->updates };
+	struct cpu_done e = { slot_at(n, i)->t_done, i, n->updates };
 
 	if (pos > 0 && done_less(e, n->heap[(pos - 1) / 2])) {
 		do {
@@ -290,7 +286,7 @@ static void done_fix(struct cpu_node *n, uint32_t i)
 static void done_build(struct cpu_node *n)
 {
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		done_place(n, i, (struct cpu_done){ n->slot[i]->t_done, i, n->updates });
+		done_place(n, i, (struct cpu_done){ slot_at(n, i)->t_done, i, n->updates });
 	for (uint32_t i = n->ngroups / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
 }
@@ -301,7 +297,8 @@ static void done_build(struct cpu_node *n)
  * vs b.D * a.w), ties by index: a total order. */
 static int level_less(const struct cpu_node *n, uint32_t a, uint32_t b)
 {
-	double x = n->slot[a]->demand * n->slot[b]->shares, y = n->slot[b]->demand * n->slot[a]->shares;
+	const struct cpu_slot *p = slot_at(n, a), *q = slot_at(n, b);
+	double x = p->demand * q->shares, y = q->demand * p->shares;
 
 	return x != y ? x < y : a < b;
 }
@@ -333,7 +330,7 @@ static void water_fill(struct cpu_node *n)
 	order_sort(n);
 	/* Groups of demand 0 sort first (level 0) and get nothing. */
 	for (i = 0; i < m; i++) {
-		struct cpu_slot *sl = n->slot[n->order[i]];
+		struct cpu_slot *sl = slot_at(n, n->order[i]);
 		sl->alloc = 0;
 		if (sl->demand > 0)
 			wsum += sl->shares;
@@ -343,7 +340,7 @@ static void water_fill(struct cpu_node *n)
 	/* Groups whose demand is below their weighted share of what is left
 	 * take their demand; the rest split the remainder by weight. */
 	for (i = first; i < m; i++) {
-		struct cpu_slot *sl = n->slot[n->order[i]];
+		struct cpu_slot *sl = slot_at(n, n->order[i]);
 		if (sl->demand * wsum > remaining * sl->shares)
 			break;
 		sl->alloc = sl->demand;
@@ -353,7 +350,7 @@ static void water_fill(struct cpu_node *n)
 	if (remaining < 0)
 		remaining = 0;
 	for (; i < m; i++) {
-		struct cpu_slot *sl = n->slot[n->order[i]];
+		struct cpu_slot *sl = slot_at(n, n->order[i]);
 		sl->alloc = remaining * sl->shares / wsum;
 	}
 }
@@ -378,17 +375,17 @@ static void node_resplit(struct cpu_node *n)
 	uint32_t i;
 
 	for (i = 0; i < n->ngroups; i++)
-		slot_advance(n, n->slot[i]);
+		slot_advance(n, slot_at(n, i));
 	n->contended = over_capacity(n);
 	if (n->contended) {
 		for (i = 0; i < n->ngroups; i++) {
-			struct cpu_slot *sl = n->slot[i];
+			struct cpu_slot *sl = slot_at(n, i);
 			sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
 		}
 		water_fill(n);
 	}
 	for (i = 0; i < n->ngroups; i++) {
-		struct cpu_slot *sl = n->slot[i];
+		struct cpu_slot *sl = slot_at(n, i);
 		if (n->contended)
 			sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
 		else
@@ -408,7 +405,7 @@ static void node_resplit(struct cpu_node *n)
 static void node_retime(struct cpu_node *n)
 {
 	for (uint32_t k = 0; k < n->ndirty; k++) {
-		struct cpu_slot *sl = n->slot[n->dirty_list[k]];
+		struct cpu_slot *sl = slot_at(n, n->dirty_list[k]);
 		slot_uncontended(sl);
 		slot_time(n, sl);
 		sl->dirty = 0;
@@ -435,9 +432,9 @@ static void node_schedule(struct cpu_node *n)
 		return;
 	/* Hints for node_warm, read only from a slot this update touched:
 	 * reading another would be the very miss they are meant to avoid. */
-	n->hint_slot = n->slot[n->heap[0].slot];
+	n->hint_slot = slot_at(n, n->heap[0].slot);
 	if (n->heap[0].stamp == n->updates) {
-		const struct cpu_slot *sl = n->slot[n->heap[0].slot];
+		const struct cpu_slot *sl = slot_at(n, n->heap[0].slot);
 		n->hint_job = sl->min_job;
 		n->hint_owner = sl->owner;
 		n->hint_heap = sl->g->heap;
@@ -514,7 +511,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	sl = n->slot[n->heap[0].slot];
+	sl = slot_at(n, n->heap[0].slot);
 	g = sl->g;
 	touch(g);
 	assert(g->njobs && sl->t_done == n->eng->now);
@@ -553,13 +550,11 @@ void cpu_node_release(struct cpu_node *n)
 	if (n->ev)
 		engine_cancel(n->eng, n->ev);
 	free(n->groups);
-	free(n->slot);
 	free(n->order);
 	free(n->heap);
 	free(n->hpos);
 	free(n->dirty_list);
 	n->groups = NULL;
-	n->slot = NULL;
 	n->order = NULL;
 	n->heap = NULL;
 	n->hpos = NULL;
@@ -633,7 +628,6 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	if (n->ngroups == n->cap) {
 		n->cap = n->cap ? 2 * n->cap : 8;
 		n->groups = xrealloc(n->groups, n->cap * sizeof(*n->groups));
-		n->slot = xrealloc(n->slot, n->cap * sizeof(*n->slot));
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
 		n->hpos = xrealloc(n->hpos, n->cap * sizeof(*n->hpos));
@@ -641,9 +635,8 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	}
 	g->index = n->ngroups;
 	n->order[n->ngroups] = n->ngroups;
-	n->slot[n->ngroups] = &g->s;
 	n->groups[n->ngroups++] = g;
-	sl = slot_of(g);
+	sl = &g->s;
 	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY,
 				 .owner = g->warm };
 	slot_share(g);
@@ -656,7 +649,7 @@ void cpu_group_warm(struct cpu_group *g, const void *p)
 {
 	g->warm = p;
 	if (g->node)
-		slot_of(g)->owner = p;
+		g->s.owner = p;
 }
 
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)
@@ -676,8 +669,8 @@ void cpu_group_remove(struct cpu_group *g)
 
 	assert(n && g->njobs == 0);
 	touch(g);
-	g->used = n->slot[at]->used;
-	n->dsum -= n->slot[at]->dq;
+	g->used = slot_at(n, at)->used;
+	n->dsum -= slot_at(n, at)->dq;
 	/* The last slot moves into this one: renumber it in the order. The
 	 * heap is rebuilt by the re-split, which also covers what was dirty. */
 	last = --n->ngroups;
@@ -688,11 +681,10 @@ void cpu_group_remove(struct cpu_group *g)
 		n->order[k++] = x == last ? at : x;
 	}
 	n->groups[at] = n->groups[last];
-	n->slot[at] = n->slot[last];
 	n->groups[at]->index = at;
 	g->node = NULL;
 	for (uint32_t i = 0; i < n->ngroups; i++)
-		n->slot[i]->dirty = 0;
+		slot_at(n, i)->dirty = 0;
 	n->ndirty = 0;
 	n->full = 1;
 	n->dirty = 1;
@@ -709,7 +701,7 @@ void cpu_group_release(struct cpu_group *g)
 
 double cpu_group_used(const struct cpu_group *g)
 {
-	return g->node ? slot_of_c(g)->alloc : 0.0;
+	return g->node ? g->s.alloc : 0.0;
 }
 
 double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
@@ -718,7 +710,7 @@ double cpu_group_cpu_seconds(const struct cpu_group *g, double now)
 
 	if (!g->node)
 		return g->used;
-	sl = slot_of_c(g);
+	sl = &g->s;
 	return sl->used + sl->alloc * (now - sl->t0);
 }
 
@@ -731,7 +723,7 @@ void cpu_job_start(struct cpu_group *g, struct cpu_job *j, double work)
 	assert(n && !j->group && work >= 0);
 	touch(g);
 	j->group = g;
-	j->tag = slot_of(g)->vclock + work;
+	j->tag = g->s.vclock + work;
 	j->seq = n->seq++;
 	heap_push(g, j);
 	slot_sync(g);
@@ -759,7 +751,7 @@ double cpu_job_remaining(const struct cpu_job *j, double now)
 	double v, left;
 
 	assert(g);
-	sl = slot_of_c(g);
+	sl = &g->s;
 	v = sl->vclock + sl->per_job * g->node->speed * (now - sl->t0);
 	left = j->tag - v;
 	return left > 0 ? left : 0;

@@ -100,7 +100,7 @@ struct cpu_share {
 /* A group's state that a change to it and the node's re-split read, in the
  * group itself: on the uncontended fast path only the changed group is
  * touched, and it is next to what its owner reads on the same request
- * (the node keeps pointers, slot[g->index]). */
+ * (the node reaches it through groups[g->index]). */
 struct cpu_slot {
 	struct cpu_group *g;
 	double jobs;    /* the group's njobs */
@@ -129,7 +129,7 @@ struct cpu_group {
 	struct cpu_node *node; /* NULL when not on a node */
 	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
 	uint32_t njobs, cap;
-	uint32_t index;        /* position in node->groups and node->slot */
+	uint32_t index;        /* position in node->groups */
 	cpu_done_fn on_done;
 	void *ctx;
 	struct cpu_slot s;     /* while on a node */
@@ -143,7 +143,7 @@ struct cpu_group {
  * t_done, so that sifting reads the heap array only. */
 struct cpu_done {
 	double t;       /* s */
-	uint32_t slot;  /* index in node->slot */
+	uint32_t slot;  /* the group's index in node->groups */
 	uint32_t stamp; /* node->updates when placed: its slot is in the cache */
 };
 
@@ -152,7 +152,6 @@ struct cpu_node {
 	double capacity;   /* cores */
 	double speed;      /* per-core speed relative to 1.0 */
 	struct cpu_group **groups;
-	struct cpu_slot **slot;   /* slot[i] is &groups[i]->s */
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
 	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
 	uint32_t *hpos;           /* hpos[i]: slot i's position in heap */
