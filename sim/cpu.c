@@ -468,13 +468,9 @@ static void node_update(struct cpu_node *n)
 		n->watch(n->watch_ctx, n->t_last, n->alloc);
 }
 
-static void prefetch3(const void *p)
+PREFETCH_INLINE void prefetch3(const void *p)
 {
-	if (p) {
-		__builtin_prefetch(p);
-		__builtin_prefetch((const char *)p + 64);
-		__builtin_prefetch((const char *)p + 128);
-	}
+	prefetch_span(p, 192);
 }
 
 /* engine_warm's hint for node_fire: the node, then what its next

@@ -368,21 +368,6 @@ static const char *reason_of(int current, int desired)
 				 : "All metrics below target";
 }
 
-/* The workload's pods are scattered over memory: fetch a few ahead, in
- * stages (sim_pod with its CPU slot, then its pod and snapshot), so that
- * the misses overlap. */
-static void prefetch_ahead(const struct hpa *h, const struct sim_workload *w, int i)
-{
-	if (i + 6 < w->nlive)
-		sim_pod_prefetch_all(w->live[i + 6]);
-	if (i + 3 < w->nlive) {
-		const struct pod *p = w->live[i + 3]->p;
-		pod_prefetch(p);
-		if (p->id < h->nsnap)
-			__builtin_prefetch(&h->snap[p->id]);
-	}
-}
-
 static void sync_one(struct sim *s, struct hpa *h, struct hpa_ctl *c)
 {
 	struct sim_workload *w = c->w;
@@ -392,10 +377,8 @@ static void sync_one(struct sim *s, struct hpa *h, struct hpa_ctl *c)
 
 	if (h->cap_pods < w->nlive)
 		GROW(h->pods, w->nlive, h->cap_pods);
-	for (int i = 0; i < w->nlive; i++) {
-		prefetch_ahead(h, w, i);
+	for (int i = 0; i < w->nlive; i++)
 		h->pods[n++] = read_pod(h, w->live[i], now);
-	}
 	if (current > spec->max) {
 		desired = spec->max;
 	} else if (current < spec->min) {

@@ -77,17 +77,6 @@ static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp,
 	ps->ready = sp->p->ready;
 }
 
-/* A node's pods are scattered over memory and each is visited once per
- * sample: fetch a few ahead, in stages (the pod, then its sim_pod with its
- * CPU slot), so that the misses overlap instead of following each other. */
-static void prefetch_ahead(const struct node *n, int i)
-{
-	if (i + 6 < n->npods)
-		pod_prefetch(n->pods[i + 6]);
-	if (i + 3 < n->npods)
-		sim_pod_prefetch_all(sim_pod_of(n->pods[i + 3]));
-}
-
 static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
 {
 	struct sim_node *sn = sim_node_of(n);
@@ -95,10 +84,8 @@ static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
 	struct res_node_sample *ns;
 	const char *name = results_name(s->res, n->name);
 
-	for (int i = 0; i < n->npods; i++) {
-		prefetch_ahead(n, i);
+	for (int i = 0; i < n->npods; i++)
 		sample_pod(s, tk, sim_pod_of(n->pods[i]), name, &mem);
-	}
 	if (!tk->nodes)
 		return;
 	ns = results_add_node_sample(s->res);

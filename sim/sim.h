@@ -163,28 +163,12 @@ static inline struct sim_pod *sim_pod_of(const struct pod *p)
  * lines (up to the end of its CPU group's slot), and, once those are in,
  * its node's CPU state. Hints only: a stale pointer costs a wasted fetch,
  * never a fault. */
-static inline void sim_pod_prefetch(const struct sim_pod *sp)
+PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 {
-	size_t end = offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s);
-
-	for (size_t off = 0; off < end; off += 64)
-		__builtin_prefetch((const char *)sp + off);
+	prefetch_span(sp, offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s));
 }
 
-/* The lines of sp and of its pod that sampling and the HPA read. */
-static inline void sim_pod_prefetch_all(const struct sim_pod *sp)
-{
-	for (size_t off = 0; off < sizeof(*sp); off += 64)
-		__builtin_prefetch((const char *)sp + off);
-}
-
-static inline void pod_prefetch(const struct pod *p)
-{
-	for (size_t off = 0; off < sizeof(*p); off += 64)
-		__builtin_prefetch((const char *)p + off);
-}
-
-static inline void sim_pod_prefetch_cpu(const struct sim_pod *sp)
+PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 {
 	const struct cpu_group *g = &sp->srv.group;
 	const struct cpu_node *n = g->node;
