@@ -397,13 +397,23 @@ static void node_resplit(struct cpu_node *n)
 	n->alloc = n->contended ? total : (double)n->dsum / NANO;
 	n->ndirty = 0;
 	n->full = 0;
-	done_build(n);
+	/* The earliest by a scan; the heap is rebuilt only if the node goes
+	 * back to the fast path (contended nodes re-split on every change). */
+	n->top = (struct cpu_done){ INFINITY, 0, n->updates };
+	for (i = 0; i < n->ngroups; i++)
+		if (slot_at(n, i)->t_done < n->top.t)
+			n->top = (struct cpu_done){ slot_at(n, i)->t_done, i, n->updates };
+	n->heap_stale = 1;
 }
 
 /* Re-times only the groups that changed: valid while the node stays
  * uncontended, where no group's allocation depends on another's. */
 static void node_retime(struct cpu_node *n)
 {
+	if (n->heap_stale) {
+		done_build(n);
+		n->heap_stale = 0;
+	}
 	for (uint32_t k = 0; k < n->ndirty; k++) {
 		struct cpu_slot *sl = slot_at(n, n->dirty_list[k]);
 		slot_uncontended(sl);
@@ -417,10 +427,17 @@ static void node_retime(struct cpu_node *n)
 
 static void node_fire(void *ctx, void *obj, uint64_t arg);
 
+/* The earliest completion: the heap's top, or the re-split's scan. */
+static struct cpu_done node_top(const struct cpu_node *n)
+{
+	return n->heap_stale ? n->top : n->heap[0];
+}
+
 /* Moves the node's one event to the earliest completion over its groups. */
 static void node_schedule(struct cpu_node *n)
 {
-	double best = n->ngroups ? n->heap[0].t : INFINITY;
+	struct cpu_done top = n->ngroups ? node_top(n) : (struct cpu_done){ INFINITY, 0, 0 };
+	double best = top.t;
 
 	if (isinf(best)) {
 		if (n->ev)
@@ -432,9 +449,9 @@ static void node_schedule(struct cpu_node *n)
 		return;
 	/* Hints for node_warm, read only from a slot this update touched:
 	 * reading another would be the very miss they are meant to avoid. */
-	n->hint_slot = slot_at(n, n->heap[0].slot);
-	if (n->heap[0].stamp == n->updates) {
-		const struct cpu_slot *sl = slot_at(n, n->heap[0].slot);
+	n->hint_slot = slot_at(n, top.slot);
+	if (top.stamp == n->updates) {
+		const struct cpu_slot *sl = slot_at(n, top.slot);
 		n->hint_job = sl->min_job;
 		n->hint_owner = sl->owner;
 		n->hint_heap = sl->g->heap;
@@ -507,7 +524,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	sl = slot_at(n, n->heap[0].slot);
+	sl = slot_at(n, node_top(n).slot);
 	g = sl->g;
 	touch(g);
 	assert(g->njobs && sl->t_done == n->eng->now);

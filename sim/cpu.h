@@ -38,7 +38,9 @@
  * group's clock is brought to now lazily, when the group itself changes or
  * its rate does, and the group knows the absolute time its earliest job
  * ends at its current rate. The node keeps those times in a small indexed
- * heap (ties: slot index) and ONE pending engine event at its minimum.
+ * heap (ties: slot index; after a re-split the earliest is found by a scan
+ * and the heap rebuilt only when the fast path needs it) and ONE pending
+ * engine event at its minimum.
  *
  * Cost: job start, finish and abort are O(log n) heap work in the group
  * (n = its jobs). While the node is uncontended (sum of demands within the
@@ -160,6 +162,8 @@ struct cpu_node {
 	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
 	int contended;     /* the last split was water-filling */
 	int full;          /* the next update must re-split every group */
+	int heap_stale;    /* the last update re-split: `top` holds the earliest */
+	struct cpu_done top;
 	uint32_t updates;  /* updates applied, for cpu_done.stamp */
 	double t_last;     /* s: `used` is current as of this time */
 	double alloc;      /* cores used now (sum of A) */
