@@ -453,7 +453,7 @@ static void node_schedule(struct cpu_node *n)
 	if (top.stamp == n->updates) {
 		const struct cpu_slot *sl = slot_at(n, top.slot);
 		n->hint_job = sl->min_job;
-		n->hint_owner = sl->owner;
+		n->hint_owner = sl->g->warm;
 		n->hint_heap = sl->g->heap;
 	} else {
 		n->hint_job = n->hint_owner = n->hint_heap = NULL;
@@ -650,8 +650,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;
 	sl = &g->s;
-	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY,
-				 .owner = g->warm };
+	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY };
 	slot_share(g);
 	slot_sync(g);
 	n->full = 1;
@@ -661,8 +660,6 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 void cpu_group_warm(struct cpu_group *g, const void *p)
 {
 	g->warm = p;
-	if (g->node)
-		g->s.owner = p;
 }
 
 void cpu_group_set(struct cpu_group *g, const struct cpu_share *sh)

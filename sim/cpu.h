@@ -121,7 +121,6 @@ struct cpu_slot {
 	double t_done;  /* s: when the job of min_tag ends at the current rate */
 	int64_t dq;     /* D in nanocores, the node's exact sum's term */
 	const void *min_job; /* the job of min_tag, NULL with none (a hint) */
-	const void *owner;   /* the group's warm pointer (a hint) */
 	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
 };
 
