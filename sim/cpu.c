@@ -645,7 +645,10 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
 		n->hpos = xrealloc(n->hpos, n->cap * sizeof(*n->hpos));
 		n->dirty_list = xrealloc(n->dirty_list, n->cap * sizeof(*n->dirty_list));
+		for (uint32_t i = 0; i < n->ngroups; i++)
+			n->groups[i]->node_heap = n->heap;
 	}
+	g->node_heap = n->heap;
 	g->index = n->ngroups;
 	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;

@@ -133,6 +133,8 @@ struct cpu_group {
 	uint32_t index;        /* position in node->groups */
 	cpu_done_fn on_done;
 	void *ctx;
+	const void *node_heap; /* node->heap while on a node: a cache hint can
+				* fetch it without first reading the node */
 	struct cpu_slot s;     /* while on a node */
 	struct cpu_share sh;
 	double used;           /* CPU-s used, while not on a node (on a node: its slot) */

@@ -377,8 +377,10 @@ static void sync_one(struct sim *s, struct hpa *h, struct hpa_ctl *c)
 
 	if (h->cap_pods < w->nlive)
 		GROW(h->pods, w->nlive, h->cap_pods);
-	for (int i = 0; i < w->nlive; i++)
+	for (int i = 0; i < w->nlive; i++) {
+		sim_pod_prefetch_walk(w->live, i, w->nlive);
 		h->pods[n++] = read_pod(h, w->live[i], now);
+	}
 	if (current > spec->max) {
 		desired = spec->max;
 	} else if (current < spec->min) {

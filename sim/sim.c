@@ -40,6 +40,7 @@ struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 	struct node *n = cluster_add_node(&s->cl, group, index, s->eng.now);
 	struct sim_node *sn = arena_alloc_line(&s->arena, sizeof(*sn));
 
+	memset(sn, 0, sizeof(*sn));
 	sn->sim = s;
 	sn->n = n;
 	sn->t_prev = s->eng.now;

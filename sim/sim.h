@@ -63,6 +63,7 @@ struct sim_node {
 	double cpu_s_prev;      /* CPU-s at the previous sample */
 	double t_prev;          /* s, time of cpu_s_prev */
 	struct memory_node mem; /* pod memory, OOM and eviction timers */
+	const char *rname;      /* its name interned in the results (metrics.c) */
 };
 
 /* Allocated on a cache line; what a request reads is in the first three
@@ -100,6 +101,7 @@ struct sim_workload {
 	struct rng rng_route;
 	struct hist win;        /* ms, requests completed this sample interval */
 	int64_t win_arrivals, win_completed, win_errors;
+	const char *rname;      /* its name interned in the results (metrics.c) */
 };
 
 struct sim_stream {
@@ -168,6 +170,29 @@ PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 	prefetch_span(sp, offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s));
 }
 
+/* Walks over every pod (samples, HPA syncs) read a pod and its sim_pod:
+ * two dependent misses each. Called at step i of a walk over sps[0..n),
+ * this fetches the sim_pod WALK_AHEAD steps ahead and, through it (fetched
+ * WALK_AHEAD / 2 steps ago), its struct pod. */
+enum { WALK_AHEAD = 8 };
+
+PREFETCH_INLINE void sim_pod_prefetch_walk(struct sim_pod *const *sps, int i, int n)
+{
+	if (i + WALK_AHEAD < n)
+		prefetch_span(sps[i + WALK_AHEAD], sizeof(struct sim_pod));
+	if (i + WALK_AHEAD / 2 < n)
+		prefetch_span(sps[i + WALK_AHEAD / 2]->p, sizeof(struct pod));
+}
+
+/* The same for a walk over struct pods (a node's pods). */
+PREFETCH_INLINE void pod_prefetch_walk(struct pod *const *pods, int i, int n)
+{
+	if (i + WALK_AHEAD < n)
+		prefetch_span(pods[i + WALK_AHEAD], sizeof(struct pod));
+	if (i + WALK_AHEAD / 2 < n)
+		prefetch_span(pods[i + WALK_AHEAD / 2]->model, sizeof(struct sim_pod));
+}
+
 PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 {
 	const struct cpu_group *g = &sp->srv.group;
@@ -178,7 +203,7 @@ PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 	__builtin_prefetch(n);
 	__builtin_prefetch((const char *)n + 64);
 	__builtin_prefetch((const char *)n + 128);
-	__builtin_prefetch(n->heap);
+	__builtin_prefetch(g->node_heap);
 	__builtin_prefetch(g->heap);
 }
 

@@ -575,6 +575,76 @@ static void test_differential(void **state)
 	engine_release(&d.e);
 }
 
+/* engine_warm: before each event, the hints of the next two events in
+ * firing order, stage 2 for the next, 1 for the one after (engine.h), ties
+ * included. */
+struct hint_log {
+	const struct engine *e;
+	int fired_id[256];
+	int nfired;
+	struct { uint64_t step; int id, stage; } h[1024];
+	int nh;
+};
+
+struct hinted {
+	struct hint_log *log;
+	int id;
+};
+
+static void hinted_fire(void *ctx, void *obj, uint64_t arg)
+{
+	struct hint_log *l = ctx;
+	const struct hinted *x = obj;
+	(void)arg;
+	l->fired_id[l->nfired++] = x->id;
+}
+
+static void hinted_warm(const void *obj, int stage)
+{
+	const struct hinted *x = obj;
+	struct hint_log *l = x->log;
+
+	assert_true(l->nh < (int)ARRAY_LEN(l->h));
+	l->h[l->nh].step = l->e->fired; /* counts the event about to fire */
+	l->h[l->nh].id = x->id;
+	l->h[l->nh++].stage = stage;
+}
+
+static void test_warm_hints(void **state)
+{
+	static struct hint_log l;
+	struct hinted x[200];
+	struct engine e;
+	struct rng r;
+	int seen[3] = { 0 };
+	(void)state;
+
+	memset(&l, 0, sizeof(l));
+	engine_init(&e);
+	l.e = &e;
+	rng_init(&r, 7, "test/engine/warm");
+	engine_warm(&e, hinted_fire, hinted_warm);
+	for (int i = 0; i < 200; i++) {
+		x[i] = (struct hinted){ &l, i };
+		/* 20 distinct times: many ties, fired FIFO */
+		engine_at(&e, (double)rng_below(&r, 20), hinted_fire, &x[i], 0);
+	}
+	engine_run(&e, INFINITY, &l);
+	assert_int_equal(l.nfired, 200);
+	for (int k = 0; k < l.nh; k++) {
+		/* fired_id[step - 1] is firing; stage 2 is the next one */
+		int at = (int)l.h[k].step - 1 + (3 - l.h[k].stage);
+		assert_in_range(at, 1, 199);
+		assert_int_equal(l.h[k].id, l.fired_id[at]);
+		seen[l.h[k].stage]++;
+	}
+	/* Every event but the first is hinted once per stage it passes through. */
+	assert_int_equal(seen[2], 199);
+	assert_int_equal(seen[1], 198);
+	rng_release(&r);
+	engine_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_no_allocation_in_steady_state),
 		cmocka_unit_test(test_past_time_aborts),
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_warm_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
