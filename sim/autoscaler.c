@@ -297,9 +297,9 @@ static int by_id(const void *a, const void *b)
 	return x->id - y->id;
 }
 
-/* Pending pods whose last scheduling attempt failed (sim.c keeps the
- * message hash of the last FailedScheduling until the pod is bound),
- * DaemonSet pods excepted; in creation order. */
+/* Pending pods whose last scheduling attempt failed (PodScheduled=False,
+ * Unschedulable: sim.c sets it until the pod is bound), DaemonSet pods
+ * excepted; in creation order. */
 static void collect_unschedulable(struct autoscaler *ca)
 {
 	struct sim *s = ca->s;
@@ -311,7 +311,7 @@ static void collect_unschedulable(struct autoscaler *ca)
 			continue;
 		for (int i = 0; i < wl->nlive; i++) {
 			const struct sim_pod *sp = wl->live[i];
-			if (sp->p->node || sp->deleting || sp->fail_hash == 0)
+			if (sp->p->node || sp->deleting || !sp->unschedulable)
 				continue;
 			GROW(ca->pend, ca->npend, ca->cap_pend);
 			ca->pend[ca->npend++] = sp->p;

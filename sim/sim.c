@@ -40,7 +40,6 @@ struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 	struct node *n = cluster_add_node(&s->cl, group, index, s->eng.now);
 	struct sim_node *sn = arena_alloc_line(&s->arena, sizeof(*sn));
 
-	memset(sn, 0, sizeof(*sn));
 	sn->sim = s;
 	sn->n = n;
 	sn->t_prev = s->eng.now;
@@ -105,6 +104,7 @@ static void on_sched_result(void *ctx, const struct sched_result *r)
 	if (r->node) {
 		s->pending--;
 		sp->fail_hash = 0;
+		sp->unschedulable = 0;
 		results_event(s->res, s->eng.now, "Scheduled", r->pod->name, r->node->name, "%s",
 			      r->message);
 		kubelet_pod_bound(s, sp);
@@ -113,6 +113,7 @@ static void on_sched_result(void *ctx, const struct sched_result *r)
 	/* kube's event recorder folds repeats of the same event; record a
 	 * FailedScheduling only when its reason changes. */
 	uint64_t h = hash_str64(r->message);
+	sp->unschedulable = 1;
 	if (h != sp->fail_hash) {
 		sp->fail_hash = h;
 		results_event(s->res, s->eng.now, "FailedScheduling", r->pod->name, NULL, "%s",

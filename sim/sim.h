@@ -81,6 +81,8 @@ struct sim_pod {
 	int ep_pos;             /* index in w->ep, -1 when not an endpoint */
 	int live_pos;           /* index in w->live, -1 once deleted */
 	uint64_t fail_hash;     /* last FailedScheduling message, to dedupe */
+	int unschedulable;      /* PodScheduled=False, reason Unschedulable: its last
+				 * scheduling attempt failed (cleared when bound) */
 	const char *end_reason; /* pods.end_reason once deleted (static) */
 	double cpu_s_prev;      /* CPU-s at the previous sample */
 	double t_prev;          /* s, time of cpu_s_prev */
