@@ -48,13 +48,6 @@ void hist_release(struct hist *h)
 	h->counts = NULL;
 }
 
-void hist_reset(struct hist *h)
-{
-	memset(h->counts, 0, HIST_NBUCKETS * sizeof(*h->counts));
-	h->n = 0;
-	h->sum = h->min = h->max = 0;
-}
-
 static inline int bucket_of(double v)
 {
 	double x;
@@ -63,6 +56,29 @@ static inline int bucket_of(double v)
 		return 0;
 	x = log2(v / HIST_MIN) * BUCKETS_PER_OCTAVE;
 	return x < HIST_NBUCKETS - 1 ? (int)x : HIST_NBUCKETS - 1;
+}
+
+/* Every count lies in the buckets of the exact min .. max (bucket_of is
+ * monotonic): reset, merge and quantiles look at those only. A window of
+ * latencies spans a few hundred buckets of the 1,396. */
+static int lo_bucket(const struct hist *h)
+{
+	return bucket_of(h->min);
+}
+
+static int hi_bucket(const struct hist *h)
+{
+	return bucket_of(h->max);
+}
+
+void hist_reset(struct hist *h)
+{
+	if (h->n > 0) {
+		int lo = lo_bucket(h);
+		memset(h->counts + lo, 0, (size_t)(hi_bucket(h) - lo + 1) * sizeof(*h->counts));
+	}
+	h->n = 0;
+	h->sum = h->min = h->max = 0;
 }
 
 static inline void add_at(struct hist *h, int bucket, double v)
@@ -98,7 +114,7 @@ void hist_merge(struct hist *into, const struct hist *from)
 {
 	if (from->n == 0)
 		return;
-	for (int i = 0; i < HIST_NBUCKETS; i++)
+	for (int i = lo_bucket(from), hi = hi_bucket(from); i <= hi; i++)
 		into->counts[i] += from->counts[i];
 	if (into->n == 0) {
 		into->min = from->min;
@@ -115,7 +131,7 @@ double hist_quantile(const struct hist *h, double q)
 {
 	uint64_t rank, seen = 0;
 	double mid;
-	int i;
+	int i, hi;
 
 	if (h->n == 0)
 		return 0;
@@ -125,7 +141,7 @@ double hist_quantile(const struct hist *h, double q)
 		return h->min;
 	if (rank >= h->n)
 		return h->max;
-	for (i = 0; i < HIST_NBUCKETS - 1; i++) {
+	for (i = lo_bucket(h), hi = hi_bucket(h); i < hi; i++) {
 		seen += h->counts[i];
 		if (seen >= rank)
 			break;

@@ -185,9 +185,41 @@ static void test_empty_and_clamped(void **state)
 	assert_true(hist_quantile(&h, 0.5) <= HIST_MIN * 1.02);
 	hist_reset(&h);
 	assert_int_equal(h.n, 0);
-	assert_int_equal(h.counts[0], 0);
+	for (int i = 0; i < nb; i++)
+		assert_int_equal(h.counts[i], 0);
 	hist_add(&h, 5);
 	assert_true(hist_quantile(&h, 0.3) == 5 && h.min == 5 && h.max == 5);
+	hist_release(&h);
+}
+
+/* A window histogram is reset and refilled every sample: after a reset it
+ * answers exactly as a fresh one (reset clears only the buckets between
+ * min and max, quantiles scan only those). */
+static void test_reset_reuse(void **state)
+{
+	static const double q[] = { 0, 0.01, 0.5, 0.9, 0.95, 0.99, 1 };
+	struct hist h, fresh;
+	struct rng r;
+	(void)state;
+
+	hist_init(&h);
+	rng_init(&r, 3, "test/hist/reset");
+	for (int round = 0; round < 20; round++) {
+		/* windows of very different ranges: 1 ms .. 10 s, then 1 us .. 1 ms */
+		double mean = round % 2 ? 0.01 : 500.0 * (round + 1);
+		hist_init(&fresh);
+		for (int i = 0; i < 5000; i++) {
+			double v = rng_exponential(&r, mean);
+			hist_add(&h, v);
+			hist_add(&fresh, v);
+		}
+		for (size_t k = 0; k < ARRAY_LEN(q); k++)
+			assert_true(hist_quantile(&h, q[k]) == hist_quantile(&fresh, q[k]));
+		assert_memory_equal(h.counts, fresh.counts, (size_t)hist_nbuckets() * sizeof(*h.counts));
+		hist_release(&fresh);
+		hist_reset(&h);
+	}
+	rng_release(&r);
 	hist_release(&h);
 }
 
@@ -244,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_nbuckets),
 		cmocka_unit_test(test_merge_equals_adding_all),
 		cmocka_unit_test(test_empty_and_clamped),
+		cmocka_unit_test(test_reset_reuse),
 		cmocka_unit_test(test_fixed_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
