@@ -127,27 +127,46 @@ void hist_merge(struct hist *into, const struct hist *from)
 	into->sum += from->sum;
 }
 
+/* The value of rank `rank` (2 .. n-1) from bucket i on, where `seen`
+ * values lie below bucket i; advances i and seen. */
+static double rank_value(const struct hist *h, uint64_t rank, int *i, uint64_t *seen)
+{
+	int hi = hi_bucket(h);
+	double mid;
+
+	while (*i < hi && *seen + h->counts[*i] < rank)
+		*seen += h->counts[(*i)++];
+	mid = HIST_MIN * exp2((*i + 0.5) / BUCKETS_PER_OCTAVE);
+	return mid < h->min ? h->min : mid > h->max ? h->max : mid;
+}
+
+void hist_quantiles(const struct hist *h, const double *q, int nq, double *out)
+{
+	uint64_t seen = 0;
+	int i = lo_bucket(h);
+
+	for (int k = 0; k < nq; k++) {
+		uint64_t rank;
+
+		assert(q[k] >= 0 && q[k] <= 1 && (k == 0 || q[k] >= q[k - 1]));
+		rank = (uint64_t)ceil(q[k] * (double)h->n);
+		if (h->n == 0)
+			out[k] = 0;
+		else if (rank <= 1)
+			out[k] = h->min;
+		else if (rank >= h->n)
+			out[k] = h->max;
+		else
+			out[k] = rank_value(h, rank, &i, &seen);
+	}
+}
+
 double hist_quantile(const struct hist *h, double q)
 {
-	uint64_t rank, seen = 0;
-	double mid;
-	int i, hi;
+	double v;
 
-	if (h->n == 0)
-		return 0;
-	assert(q >= 0 && q <= 1);
-	rank = (uint64_t)ceil(q * (double)h->n);
-	if (rank <= 1)
-		return h->min;
-	if (rank >= h->n)
-		return h->max;
-	for (i = lo_bucket(h), hi = hi_bucket(h); i < hi; i++) {
-		seen += h->counts[i];
-		if (seen >= rank)
-			break;
-	}
-	mid = HIST_MIN * exp2((i + 0.5) / BUCKETS_PER_OCTAVE);
-	return mid < h->min ? h->min : mid > h->max ? h->max : mid;
+	hist_quantiles(h, &q, 1, &v);
+	return v;
 }
 
 double hist_mean(const struct hist *h)

@@ -34,6 +34,9 @@ void hist_add2(struct hist *a, struct hist *b, double v);
 void hist_merge(struct hist *into, const struct hist *from);
 /* q in [0, 1]; 0 when empty. */
 double hist_quantile(const struct hist *h, double q);
+/* Several quantiles in one pass: q[0..nq) ascending, out[k] as
+ * hist_quantile(h, q[k]). */
+void hist_quantiles(const struct hist *h, const double *q, int nq, double *out);
 double hist_mean(const struct hist *h);
 int hist_nbuckets(void);
 

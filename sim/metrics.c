@@ -133,6 +133,8 @@ static void write_agg(struct sim *s, const struct pod_agg *agg)
 	}
 }
 
+static const double pcts[3] = { 0.50, 0.95, 0.99 };
+
 static void sample_service(struct sim *s, struct sim_workload *w, double dt)
 {
 	struct res_service_sample *ss = results_add_service_sample(s->res);
@@ -143,9 +145,11 @@ static void sample_service(struct sim *s, struct sim_workload *w, double dt)
 	ss->completed = w->win_completed;
 	ss->errors = w->win_errors;
 	if (w->win.n > 0) {
-		ss->p50_ms = hist_quantile(&w->win, 0.50);
-		ss->p95_ms = hist_quantile(&w->win, 0.95);
-		ss->p99_ms = hist_quantile(&w->win, 0.99);
+		double v[3];
+		hist_quantiles(&w->win, pcts, 3, v);
+		ss->p50_ms = v[0];
+		ss->p95_ms = v[1];
+		ss->p99_ms = v[2];
 	}
 	ss->replicas = w->spec->kind == WL_DEPLOYMENT ? w->desired : w->nlive;
 	ss->ready_replicas = w->nep;

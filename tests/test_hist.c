@@ -194,10 +194,12 @@ static void test_empty_and_clamped(void **state)
 
 /* A window histogram is reset and refilled every sample: after a reset it
  * answers exactly as a fresh one (reset clears only the buckets between
- * min and max, quantiles scan only those). */
+ * min and max, quantiles scan only those), and hist_quantiles' one pass
+ * gives what hist_quantile gives for each. */
 static void test_reset_reuse(void **state)
 {
 	static const double q[] = { 0, 0.01, 0.5, 0.9, 0.95, 0.99, 1 };
+	double all[ARRAY_LEN(q)];
 	struct hist h, fresh;
 	struct rng r;
 	(void)state;
@@ -213,8 +215,12 @@ static void test_reset_reuse(void **state)
 			hist_add(&h, v);
 			hist_add(&fresh, v);
 		}
-		for (size_t k = 0; k < ARRAY_LEN(q); k++)
+		hist_quantiles(&h, q, (int)ARRAY_LEN(q), all);
+		for (size_t k = 0; k < ARRAY_LEN(q); k++) {
 			assert_true(hist_quantile(&h, q[k]) == hist_quantile(&fresh, q[k]));
+			/* one pass for several gives each one's value */
+			assert_true(all[k] == hist_quantile(&fresh, q[k]));
+		}
 		assert_memory_equal(h.counts, fresh.counts, (size_t)hist_nbuckets() * sizeof(*h.counts));
 		hist_release(&fresh);
 		hist_reset(&h);
