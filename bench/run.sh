@@ -21,16 +21,19 @@ trap 'rm -rf "$tmp"' EXIT
 row() { printf '%-20s %8s %8s %10s %10s %10s %10s %10s %8s\n' "$@"; }
 per() { awk -v n="$1" -v d="$2" 'BEGIN{ if (d > 0) printf "%.2fM", n/d/1e6; else print "-" }'; }
 
-# One scenario file: parse the run summary clustersim prints, CPU from time(1).
+# One scenario file (and options for `run`): parse the run summary clustersim
+# prints, CPU from time(1). Also notes "name cpu events" in $tmp/cpu for growth().
 scenario() {
 	local name=$1 file=$2 out wall cpu events reqs rss db=$tmp/$1.db
+	shift 2
 	rm -f "$db"
-	out=$( { /usr/bin/time -f 'cpu %U %S' "$bin" run "$file" --db "$db" --quiet; } 2>&1)
+	out=$( { /usr/bin/time -f 'cpu %U %S' "$bin" run "$file" --db "$db" --quiet "$@"; } 2>&1)
 	wall=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' <<<"$out")
 	cpu=$(awk '/^cpu /{printf "%.2f", $2 + $3}' <<<"$out")
 	events=$(sed -n 's/.*(\([0-9]*\) events.*/\1/p' <<<"$out")
 	reqs=$(sed -n 's/^  requests *\([0-9]*\),.*/\1/p' <<<"$out")
 	rss=$(sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1/p' <<<"$out")
+	echo "$name $cpu $events" >>"$tmp/cpu"
 	row "$name" "$wall" "$cpu" "$(per "$events" "$wall")" "$(per "${reqs:-0}" "$wall")" \
 		"$(per "$events" "$cpu")" "$(per "${reqs:-0}" "$cpu")" "${rss}MiB" "$(du -m "$db" | cut -f1)MB"
 	rm -f "$db"
@@ -40,12 +43,28 @@ want() { [ "$only" = all ] || grep -qw -- "$1" <<<"$only"; }
 only=${*:-all}
 row benchmark "wall s" "CPU s" "events/s" "req/s" "ev/CPU-s" "req/CPU-s" "peak RSS" "db"
 for s in mm1 story-day large; do want "$s" && scenario "$s" "bench/scenarios/$s.yaml"; done
+# The nodes series also runs each file for its first 20 s (start-up: every pod
+# scheduled and started), so that growth() can show the steady state apart.
 for n in 10 100 1000 10000; do
 	if want nodes || want series; then
 		bench/gen.sh nodes "$n" "$tmp/nodes-$n.yaml"
 		scenario "nodes-$n" "$tmp/nodes-$n.yaml"
+		scenario "nodes-$n-20s" "$tmp/nodes-$n.yaml" --set duration=20s
 	fi
 done
+# CPU microseconds per event after the start-up, per nodes-N: (CPU - CPU of
+# the 20 s run) / (events - its events). Flat means no term grows with N.
+growth() {
+	echo
+	echo "nodes series, steady state: CPU us per event after the first 20 s"
+	awk '{ cpu[$1] = $2; ev[$1] = $3 }
+	     END { for (n = 10; n <= 10000; n *= 10) {
+			k = "nodes-" n; s = k "-20s"
+			if (!(k in cpu) || !(s in cpu) || ev[k] <= ev[s]) continue
+			printf "  %-12s start-up %7.2f CPU-s   %6.3f us/event over %d events\n",
+			       k, cpu[s], (cpu[k] - cpu[s]) * 1e6 / (ev[k] - ev[s]), ev[k] - ev[s] } }' "$tmp/cpu"
+}
+if want nodes || want series; then growth; fi
 for r in 100000 1000000 10000000 100000000; do
 	if want requests || want series; then
 		bench/gen.sh requests "$r" "$tmp/requests-$r.yaml"
