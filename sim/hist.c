@@ -40,6 +40,7 @@ void hist_init(struct hist *h)
 	h->counts = xcalloc(HIST_NBUCKETS, sizeof(*h->counts));
 	h->n = 0;
 	h->sum = h->min = h->max = 0;
+	h->lo = h->hi = 0;
 }
 
 void hist_release(struct hist *h)
@@ -58,25 +59,12 @@ static inline int bucket_of(double v)
 	return x < HIST_NBUCKETS - 1 ? (int)x : HIST_NBUCKETS - 1;
 }
 
-/* Every count lies in the buckets of the exact min .. max (bucket_of is
- * monotonic): reset, merge and quantiles look at those only. A window of
- * latencies spans a few hundred buckets of the 1,396. */
-static int lo_bucket(const struct hist *h)
-{
-	return bucket_of(h->min);
-}
-
-static int hi_bucket(const struct hist *h)
-{
-	return bucket_of(h->max);
-}
-
+/* Every count lies in buckets lo .. hi (kept by add_at): reset, merge and
+ * quantiles look at those only. */
 void hist_reset(struct hist *h)
 {
-	if (h->n > 0) {
-		int lo = lo_bucket(h);
-		memset(h->counts + lo, 0, (size_t)(hi_bucket(h) - lo + 1) * sizeof(*h->counts));
-	}
+	if (h->n > 0)
+		memset(h->counts + h->lo, 0, (size_t)(h->hi - h->lo + 1) * sizeof(*h->counts));
 	h->n = 0;
 	h->sum = h->min = h->max = 0;
 }
@@ -86,9 +74,12 @@ static inline void add_at(struct hist *h, int bucket, double v)
 	h->counts[bucket]++;
 	if (h->n == 0) {
 		h->min = h->max = v;
+		h->lo = h->hi = bucket;
 	} else {
 		h->min = v < h->min ? v : h->min;
 		h->max = v > h->max ? v : h->max;
+		h->lo = bucket < h->lo ? bucket : h->lo;
+		h->hi = bucket > h->hi ? bucket : h->hi;
 	}
 	h->n++;
 	h->sum += v;
@@ -114,14 +105,18 @@ void hist_merge(struct hist *into, const struct hist *from)
 {
 	if (from->n == 0)
 		return;
-	for (int i = lo_bucket(from), hi = hi_bucket(from); i <= hi; i++)
+	for (int i = from->lo; i <= from->hi; i++)
 		into->counts[i] += from->counts[i];
 	if (into->n == 0) {
 		into->min = from->min;
 		into->max = from->max;
+		into->lo = from->lo;
+		into->hi = from->hi;
 	} else {
 		into->min = from->min < into->min ? from->min : into->min;
 		into->max = from->max > into->max ? from->max : into->max;
+		into->lo = from->lo < into->lo ? from->lo : into->lo;
+		into->hi = from->hi > into->hi ? from->hi : into->hi;
 	}
 	into->n += from->n;
 	into->sum += from->sum;
@@ -131,10 +126,9 @@ void hist_merge(struct hist *into, const struct hist *from)
  * values lie below bucket i; advances i and seen. */
 static double rank_value(const struct hist *h, uint64_t rank, int *i, uint64_t *seen)
 {
-	int hi = hi_bucket(h);
 	double mid;
 
-	while (*i < hi && *seen + h->counts[*i] < rank)
+	while (*i < h->hi && *seen + h->counts[*i] < rank)
 		*seen += h->counts[(*i)++];
 	mid = HIST_MIN * exp2((*i + 0.5) / BUCKETS_PER_OCTAVE);
 	return mid < h->min ? h->min : mid > h->max ? h->max : mid;
@@ -143,7 +137,7 @@ static double rank_value(const struct hist *h, uint64_t rank, int *i, uint64_t *
 void hist_quantiles(const struct hist *h, const double *q, int nq, double *out)
 {
 	uint64_t seen = 0;
-	int i = lo_bucket(h);
+	int i = h->n ? h->lo : 0;
 
 	for (int k = 0; k < nq; k++) {
 		uint64_t rank;

@@ -6,8 +6,9 @@
  * as the bucket's geometric midpoint is within 1 % of the true value.
  * Range: HIST_MIN .. HIST_MAX (values outside are clamped to the end
  * buckets and still counted). Memory is fixed (independent of the number
- * of values); add is O(1), quantile O(buckets), merge O(buckets).
- * Exact count, sum, min and max are kept alongside.
+ * of values); add is O(1); reset, quantiles and merge are O(buckets
+ * between the least and the greatest value), a few hundred for a window of
+ * latencies. Exact count, sum, min and max are kept alongside.
  */
 #ifndef CLUSTERSIM_HIST_H
 #define CLUSTERSIM_HIST_H
@@ -22,6 +23,7 @@ struct hist {
 	uint64_t *counts; /* HIST_NBUCKETS, allocated by hist_init */
 	uint64_t n;
 	double sum, min, max;
+	int lo, hi;       /* buckets of the least and the greatest value, when n > 0 */
 };
 
 void hist_init(struct hist *h);

@@ -100,7 +100,7 @@ static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
 	const char *name = node_rname(s, sn);
 
 	for (int i = 0; i < n->npods; i++) {
-		pod_prefetch_walk(n->pods, i, n->npods);
+		sim_pod_prefetch_walk_pods(n->pods, i, n->npods);
 		sample_pod(s, tk, sim_pod_of(n->pods[i]), name, &mem);
 	}
 	if (!tk->nodes)

@@ -66,9 +66,9 @@ struct sim_node {
 	const char *rname;      /* its name interned in the results (metrics.c) */
 };
 
-/* Allocated on a cache line; what a request reads is in the first three
- * lines: sim, w, running, deleting, timer, mem's sums, then srv's counters
- * and group (sim_pod_prefetch). */
+/* Allocated on a cache line; what a request reads is in the first 344
+ * bytes (six lines): sim, w, running, deleting, timer, mem's sums, then
+ * srv's counters and group up to its slot (sim_pod_prefetch). */
 struct sim_pod {
 	struct sim *sim;
 	struct sim_workload *w;
@@ -174,25 +174,25 @@ PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 
 /* Walks over every pod (samples, HPA syncs) read a pod and its sim_pod:
  * two dependent misses each. Called at step i of a walk over sps[0..n),
- * this fetches the sim_pod WALK_AHEAD steps ahead and, through it (fetched
- * WALK_AHEAD / 2 steps ago), its struct pod. */
-enum { WALK_AHEAD = 8 };
+ * this fetches the sim_pod SIM_WALK_AHEAD steps ahead and, through it (fetched
+ * SIM_WALK_AHEAD / 2 steps ago), its struct pod. */
+enum { SIM_WALK_AHEAD = 8 };
 
 PREFETCH_INLINE void sim_pod_prefetch_walk(struct sim_pod *const *sps, int i, int n)
 {
-	if (i + WALK_AHEAD < n)
-		prefetch_span(sps[i + WALK_AHEAD], sizeof(struct sim_pod));
-	if (i + WALK_AHEAD / 2 < n)
-		prefetch_span(sps[i + WALK_AHEAD / 2]->p, sizeof(struct pod));
+	if (i + SIM_WALK_AHEAD < n)
+		prefetch_span(sps[i + SIM_WALK_AHEAD], sizeof(struct sim_pod));
+	if (i + SIM_WALK_AHEAD / 2 < n)
+		prefetch_span(sps[i + SIM_WALK_AHEAD / 2]->p, sizeof(struct pod));
 }
 
 /* The same for a walk over struct pods (a node's pods). */
-PREFETCH_INLINE void pod_prefetch_walk(struct pod *const *pods, int i, int n)
+PREFETCH_INLINE void sim_pod_prefetch_walk_pods(struct pod *const *pods, int i, int n)
 {
-	if (i + WALK_AHEAD < n)
-		prefetch_span(pods[i + WALK_AHEAD], sizeof(struct pod));
-	if (i + WALK_AHEAD / 2 < n)
-		prefetch_span(pods[i + WALK_AHEAD / 2]->model, sizeof(struct sim_pod));
+	if (i + SIM_WALK_AHEAD < n)
+		prefetch_span(pods[i + SIM_WALK_AHEAD], sizeof(struct pod));
+	if (i + SIM_WALK_AHEAD / 2 < n)
+		prefetch_span(pods[i + SIM_WALK_AHEAD / 2]->model, sizeof(struct sim_pod));
 }
 
 PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)

@@ -148,6 +148,37 @@ static void test_merge_equals_adding_all(void **state)
 	for (size_t i = 0; i < ARRAY_LEN(qs); i++)
 		assert_true(hist_quantile(&a, qs[i]) == hist_quantile(&all, qs[i]));
 
+	/* A wider histogram into a narrower one: the result spans both ranges
+	 * (its quantiles and its reset reach the outer buckets). */
+	{
+		static const double narrow[] = { 10, 20, 30 }, wide[] = { 0.5, 15, 5000, 9000 };
+		struct hist n, w, both;
+		int nb = hist_nbuckets();
+
+		hist_init(&n);
+		hist_init(&w);
+		hist_init(&both);
+		for (size_t i = 0; i < ARRAY_LEN(narrow); i++) {
+			hist_add(&n, narrow[i]);
+			hist_add(&both, narrow[i]);
+		}
+		for (size_t i = 0; i < ARRAY_LEN(wide); i++) {
+			hist_add(&w, wide[i]);
+			hist_add(&both, wide[i]);
+		}
+		hist_merge(&n, &w);
+		/* ranks 2 and 6 of 7: the bucket of 10 and the bucket of 5000 */
+		assert_true(hist_quantile(&n, 0.2) == hist_quantile(&both, 0.2));
+		assert_true(hist_quantile(&n, 0.8) == hist_quantile(&both, 0.8));
+		assert_true(fabs(hist_quantile(&n, 0.8) - 5000) <= 0.01 * 5000);
+		hist_reset(&n);
+		for (int i = 0; i < nb; i++)
+			assert_int_equal(n.counts[i], 0);
+		hist_release(&n);
+		hist_release(&w);
+		hist_release(&both);
+	}
+
 	/* Merging into or from an empty histogram. */
 	hist_reset(&b);
 	hist_merge(&b, &all);
@@ -207,7 +238,8 @@ static void test_reset_reuse(void **state)
 	hist_init(&h);
 	rng_init(&r, 3, "test/hist/reset");
 	for (int round = 0; round < 20; round++) {
-		/* windows of very different ranges: 1 ms .. 10 s, then 1 us .. 1 ms */
+		/* windows of very different ranges: exponential latencies with
+		 * means from 0.5 s to 9.5 s, alternating with a mean of 10 us */
 		double mean = round % 2 ? 0.01 : 500.0 * (round + 1);
 		hist_init(&fresh);
 		for (int i = 0; i < 5000; i++) {
