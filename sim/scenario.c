@@ -14,6 +14,8 @@
  * fields of a catalog type and errors still point at the right file) ->
  * references (node group -> instance type, traffic -> workload) -> limits
  * -> scenario_sha256 = SHA-256(scenario file bytes || catalog file bytes).
+ * The references and limits are in scenario_refs.c, trace files in
+ * scenario_trace.c (scenario_impl.h is what the three share).
  *
  * Memory: everything the scenario keeps is copied into sc->arena; the
  * loader's scratch documents (catalog, parsed defaults) are freed before
@@ -21,56 +23,28 @@
  */
 #include "scenario.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "budget.h"
 #include "catalog.h"
 #include "manifest.h"
 #include "paths.h"
 #include "schema.h"
+#include "scenario_impl.h"
 #include "sha256.h"
 #include "sweep.h"
 #include "units.h"
 #include "ydoc.h"
-
-/* Scenario-wide limits (docs/limits.md says why each value). */
-#define LIM_DURATION (366 * 86400.0) /* s */
-#define LIM_SAMPLES 10000000.0       /* duration / sample_interval */
-#define LIM_NODES SCENARIO_MAX_NODES /* sum of node group max */
-#define LIM_PODS 150000              /* Deployment max pods + DaemonSets x nodes */
-#define LIM_REPLICAS 100000
-#define LIM_RPS 1e7
-#define LIM_GROUPS 1000
-#define LIM_WORKLOADS 10000
-#define LIM_TRAFFIC 10000
-#define LIM_TYPES 10000
-#define LIM_STEPS 100000
-#define LIM_TRACE_ROWS 1000000
-#define LIM_SMALL_LIST 1000 /* labels-like lists: taints, terms, expressions */
-#define LIM_TRACE_LINE 4096
-#define LIM_TRACE_BYTES (64L << 20) /* a regular file of at most this size */
 
 _Static_assert(sizeof(enum sel_op) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum workload_kind) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum rate_shape) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(enum dist_kind) == sizeof(int), "enums are stored as int");
 _Static_assert(sizeof(uint64_t) == sizeof(int64_t), "seed is stored as int64");
-
-/* The loader's state, reachable from the schema context as c->user. */
-struct loader {
-	struct scenario *sc;
-	const struct ydoc *doc;
-	const char *models_dir;
-	struct ydoc catalog; /* the catalog file, and merged type nodes */
-	struct ydoc scratch; /* defaults written as YAML ({...}, [...]) */
-	char manifests_sha256[65]; /* of the manifest files, "" when none */
-};
 
 /* ---- name tables ------------------------------------------------------------ */
 
@@ -138,24 +112,6 @@ static const char *const plugin_names[PLUGIN_NSCORE] = {
 const char *score_plugin_name(enum score_plugin p)
 {
 	return (unsigned)p < PLUGIN_NSCORE ? plugin_names[p] : "?";
-}
-
-/* ---- helpers for hooks ----------------------------------------------------- */
-
-static const struct ynode *nth(const struct ynode *map, const char *list, int i)
-{
-	const struct ynode *seq = ynode_get(map, list);
-	return seq && seq->kind == YN_SEQ && (size_t)i < seq->n ? seq->vals[i] : NULL;
-}
-
-static size_t push_nth(struct schema_ctx *c, const char *list, const struct ynode *item, int i)
-{
-	const struct ynode *nm = ynode_get(item, "name");
-	size_t old = schema_push_key(c, list);
-	char idx[24];
-	snprintf(idx, sizeof(idx), "%d", i);
-	schema_push_item(c, nm && nm->kind == YN_SCALAR ? nm->str : idx);
-	return old;
 }
 
 /* ---- selectors, tolerations, taints ---------------------------------------- */
@@ -546,151 +502,6 @@ static int check_steps(struct schema_ctx *c, void *obj, const struct ynode *map,
 	return 0;
 }
 
-/* A CSV error at file:line, in the usual "expected ..., got ..." form. */
-static int trace_error(struct schema_ctx *c, const char *file, int line, const char *text,
-		       const char *what)
-{
-	struct ynode at;
-	size_t old = schema_push_key(c, "file");
-	int rc;
-	memset(&at, 0, sizeof(at));
-	at.kind = YN_SCALAR;
-	at.mark.file = file;
-	at.mark.line = line;
-	at.mark.col = 1;
-	at.str = text;
-	rc = schema_expect(c, &at, "%s", what);
-	schema_pop(c, old);
-	return rc;
-}
-
-static int is_blank(const char *s)
-{
-	return s[strspn(s, " \t")] == '\0';
-}
-
-/* Parses "seconds,rps" (spaces allowed around fields); 0 or -1. */
-static int trace_row(char *line, double *t, double *rps)
-{
-	char *comma = strchr(line, ','), *a = line, *b;
-	const char *why;
-	size_t n;
-	if (!comma || strchr(comma + 1, ','))
-		return -1;
-	*comma = '\0';
-	b = comma + 1;
-	a += strspn(a, " \t");
-	b += strspn(b, " \t");
-	for (n = strlen(a); n && (a[n - 1] == ' ' || a[n - 1] == '\t'); n--)
-		a[n - 1] = '\0';
-	for (n = strlen(b); n && (b[n - 1] == ' ' || b[n - 1] == '\t'); n--)
-		b[n - 1] = '\0';
-	if (units_number(a, t, &why) < 0 || units_number(b, rps, &why) < 0) {
-		*comma = ',';
-		return -1;
-	}
-	*comma = ',';
-	return 0;
-}
-
-static const char *resolve(struct arena *a, const char *dir, const char *file)
-{
-	if (file[0] == '/' || !strcmp(dir, "."))
-		return arena_strdup(a, file);
-	return arena_printf(a, "%s/%s", dir, file);
-}
-
-/* A trace is a regular file of bounded size: a device (/dev/zero has no
- * newline for getline to stop at) or a pipe would be read without end. */
-static int trace_file_ok(FILE *f, const char *path, char *what, size_t n)
-{
-	struct stat st;
-	const char *why;
-
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_size > LIM_TRACE_BYTES)
-		why = "larger";
-	else
-		return 0;
-	snprintf(what, n, "a regular CSV file of at most 64 MiB (%s is %s)", path, why);
-	return -1;
-}
-
-static int check_trace(struct schema_ctx *c, void *obj, const struct ynode *map,
-		       const struct ynode *where)
-{
-	struct loader *L = c->user;
-	struct rate *r = obj;
-	const char *path = resolve(c->arena, L->sc->dir, r->trace_file);
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, npoints = 0, ncap = 0;
-	struct rate_point *pts = NULL;
-	int lineno = 0, rc = 0, first = 1;
-	ssize_t len;
-	char what[160];
-
-	if (!f) {
-		snprintf(what, sizeof(what), "a readable CSV file of seconds,rps (%s: %s)", path,
-			 strerror(errno));
-		return schema_expect_at(c, map, where, "file", NULL, what);
-	}
-	if (trace_file_ok(f, path, what, sizeof(what)) < 0) {
-		fclose(f);
-		return schema_expect_at(c, map, where, "file", NULL, what);
-	}
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
-		double t, rps;
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (is_blank(line) || line[strspn(line, " \t")] == '#')
-			continue;
-		if (len > LIM_TRACE_LINE) {
-			rc = trace_error(c, path, lineno, "(a very long line)",
-					 "a row \"seconds,rps\"");
-			break;
-		}
-		if (trace_row(line, &t, &rps) < 0) {
-			/* One header line of text is allowed. */
-			if (first && !strchr("0123456789+-.", line[strspn(line, " \t")])) {
-				first = 0;
-				continue;
-			}
-			rc = trace_error(c, path, lineno, line,
-					 "a row \"seconds,rps\" of two finite numbers");
-		} else if (t < 0 || rps < 0 || rps > LIM_RPS) {
-			rc = trace_error(c, path, lineno, line,
-					 "seconds >= 0 and rps from 0 to 10000000");
-		} else if (npoints && t < pts[npoints - 1].t) {
-			snprintf(what, sizeof(what), "seconds of at least %g (rows sorted by time)",
-				 pts[npoints - 1].t);
-			rc = trace_error(c, path, lineno, line, what);
-		} else if (npoints == LIM_TRACE_ROWS) {
-			rc = trace_error(c, path, lineno, line, "at most 1000000 rows");
-		} else {
-			GROW(pts, npoints, ncap);
-			pts[npoints].t = t;
-			pts[npoints++].rps = rps;
-		}
-		first = 0;
-	}
-	free(line);
-	fclose(f);
-	if (!rc && npoints == 0)
-		rc = trace_error(c, path, lineno ? lineno : 1, "",
-				 "at least one row \"seconds,rps\"");
-	if (!rc) {
-		r->points = arena_alloc(c->arena, npoints * sizeof(*pts));
-		memcpy(r->points, pts, npoints * sizeof(*pts));
-		r->npoints = (int)npoints;
-		r->trace_file = path;
-	}
-	free(pts);
-	return rc;
-}
-
 #define RPS(nm, field, fl, help_)                                                     \
 	{                                                                              \
 		.name = nm, .type = ST_NUMBER, .off = offsetof(T, field),              \
@@ -747,7 +558,7 @@ static const struct schema_table rate_tables[] = {
 	{ .name = "rate steps", .keys = rate_steps_keys, .nkeys = ARRAY_LEN(rate_steps_keys),
 	  .check = check_steps },
 	{ .name = "rate trace", .keys = rate_trace_keys, .nkeys = ARRAY_LEN(rate_trace_keys),
-	  .check = check_trace,
+	  .check = scenario_check_trace,
 	  .doc = "Rows must be sorted by time, with finite non-negative numbers; blank lines, "
 		 "`#` comments and one header line are skipped. At most 1000000 rows." },
 };
@@ -1366,184 +1177,6 @@ static int load_catalog(struct schema_ctx *c, struct loader *L, const struct yno
 			    &sc->ntypes);
 }
 
-/* ---- root checks ---------------------------------------------------------------- */
-
-static int type_error(struct schema_ctx *c, const struct ynode *root, int i,
-		      const struct scenario *sc, const char *const *names)
-{
-	const struct ynode *item = nth(root, "node_groups", i);
-	const struct ynode *at = ynode_get(item, "instance_type");
-	const char *best = schema_suggest(at->str, names, sc->ntypes);
-	size_t old = push_nth(c, "node_groups", item, i);
-	int rc;
-
-	schema_push_key(c, "instance_type");
-	if (best)
-		rc = schema_fail(c, at,
-				 "expected an instance type of catalog %s or instance_types, got "
-				 "\"%s\" (did you mean \"%s\"?)",
-				 sc->catalog, at->str, best);
-	else
-		rc = schema_expect(c, at, "an instance type of catalog %s or instance_types",
-				   sc->catalog);
-	schema_pop(c, old);
-	return rc;
-}
-
-static int nodes_error(struct schema_ctx *c, const struct ynode *root, int i, int nodes)
-{
-	const struct ynode *item = nth(root, "node_groups", i);
-	size_t old = push_nth(c, "node_groups", item, i);
-	int rc = schema_expect_key(c, item, item, ynode_get(item, "max") ? "max" : "count",
-				   "at most %d nodes over all node groups (this group brings the "
-				   "total to %d)",
-				   LIM_NODES, nodes);
-	schema_pop(c, old);
-	return rc;
-}
-
-/* Node group -> instance type, and the node limit. */
-static int resolve_groups(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
-{
-	const char **names = xcalloc((size_t)sc->ntypes + 1, sizeof(*names));
-	int i, rc = 0, nodes = 0;
-
-	for (i = 0; i < sc->ntypes; i++)
-		names[i] = sc->types[i].name;
-	for (i = 0; i < sc->ngroups && !rc; i++) {
-		struct node_group *g = &sc->groups[i];
-		g->type = scenario_type(sc, g->instance_type_name);
-		nodes += g->max;
-		if (!g->type)
-			rc = type_error(c, root, i, sc, names);
-		else if (nodes > LIM_NODES)
-			rc = nodes_error(c, root, i, nodes);
-	}
-	free(names);
-	return rc;
-}
-
-static int pods_error(struct schema_ctx *c, const struct ynode *root, const struct workload *w,
-		      int i, int64_t pods, int nodes)
-{
-	const struct ynode *item = nth(root, "workloads", i);
-	const char *key = w->hpa.enabled && w->hpa.max > w->replicas ? "hpa" : "replicas";
-	size_t old;
-	int rc;
-
-	if (!item) /* a workload from manifests */
-		return schema_fail(c, ynode_get(root, "manifests"),
-				   "expected at most %d pods over all workloads, got %lld with "
-				   "workload %s from manifests",
-				   LIM_PODS, (long long)pods, w->name);
-	old = push_nth(c, "workloads", item, i);
-	if (w->kind == WL_DAEMONSET)
-		rc = schema_fail(c, item,
-				 "expected at most %d pods over all workloads, got %lld with this "
-				 "DaemonSet on %d nodes",
-				 LIM_PODS, (long long)pods, nodes);
-	else
-		rc = schema_expect_key(c, item, item, key,
-				       "at most %d pods over all workloads (this one brings the "
-				       "total to %lld)",
-				       LIM_PODS, (long long)pods);
-	schema_pop(c, old);
-	return rc;
-}
-
-static int check_pods(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
-{
-	int64_t pods = 0;
-	int i, nodes = 0;
-
-	for (i = 0; i < sc->ngroups; i++)
-		nodes += sc->groups[i].max;
-	for (i = 0; i < sc->nworkloads; i++) {
-		const struct workload *w = &sc->workloads[i];
-		int most = w->hpa.enabled && w->hpa.max > w->replicas ? w->hpa.max : w->replicas;
-		pods += w->kind == WL_DAEMONSET ? nodes : most;
-		if (pods > LIM_PODS)
-			return pods_error(c, root, w, i, pods, nodes);
-	}
-	return 0;
-}
-
-static int workload_error(struct schema_ctx *c, const struct ynode *root, int i,
-			  const char *const *names, int n)
-{
-	const struct ynode *item = nth(root, "traffic", i);
-	const struct ynode *at = ynode_get(item, "workload");
-	const char *best = schema_suggest(at->str, names, n);
-	size_t old = push_nth(c, "traffic", item, i);
-	int rc;
-
-	schema_push_key(c, "workload");
-	if (best)
-		rc = schema_fail(c, at, "expected the name of a workload, got \"%s\" (did you mean "
-				 "\"%s\"?)", at->str, best);
-	else
-		rc = schema_expect(c, at, "the name of a workload");
-	schema_pop(c, old);
-	return rc;
-}
-
-static int resolve_traffic(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
-{
-	const char **names = xcalloc((size_t)sc->nworkloads + 1, sizeof(*names));
-	int i, rc = 0;
-
-	for (i = 0; i < sc->nworkloads; i++)
-		names[i] = sc->workloads[i].name;
-	for (i = 0; i < sc->ntraffic && !rc; i++) {
-		struct traffic *t = &sc->traffic[i];
-		t->workload = scenario_workload_index(sc, t->workload_name);
-		if (t->workload < 0)
-			rc = workload_error(c, root, i, names, sc->nworkloads);
-	}
-	free(names);
-	return rc;
-}
-
-/* faults.*[i].node_group -> group index; interruptions on spot groups only. */
-static int resolve_fault_list(struct schema_ctx *c, const struct ynode *root,
-			      struct scenario *sc, const char *list, struct fault_spec *v, int n)
-{
-	const struct ynode *faults = ynode_get(root, "faults");
-	int spot = strcmp(list, "spot_interruptions") == 0;
-
-	for (int i = 0; i < n; i++) {
-		struct fault_spec *f = &v[i];
-		const struct ynode *item = nth(faults, list, i);
-		size_t old;
-		int rc;
-
-		f->group = -1;
-		for (int g = 0; g < sc->ngroups; g++)
-			if (strcmp(sc->groups[g].name, f->group_name) == 0)
-				f->group = g;
-		if (f->group >= 0 && (!spot || sc->groups[f->group].spot))
-			continue;
-		old = schema_push_key(c, "faults");
-		push_nth(c, list, item, i);
-		rc = schema_expect_key(c, item, item, "node_group",
-				       f->group < 0 ? "the name of a node group"
-						    : "a node group with spot: true");
-		schema_pop(c, old);
-		return rc;
-	}
-	return 0;
-}
-
-static int resolve_faults(struct schema_ctx *c, const struct ynode *root, struct scenario *sc)
-{
-	int rc = resolve_fault_list(c, root, sc, "node_failures", sc->faults.failures,
-				    sc->faults.nfailures);
-	if (!rc)
-		rc = resolve_fault_list(c, root, sc, "spot_interruptions", sc->faults.spot,
-					sc->faults.nspot);
-	return rc;
-}
-
 static void hash_scenario(struct loader *L)
 {
 	struct sha256 h;
@@ -1613,9 +1246,7 @@ static int check_root(struct schema_ctx *c, void *obj, const struct ynode *map,
 	if (sc->nworkloads > LIM_WORKLOADS)
 		return schema_expect_key(c, map, where, "manifests",
 					 "at most 10000 workloads in workloads and manifests");
-	if ((rc = resolve_groups(c, map, sc)) || (rc = check_pods(c, map, sc)) ||
-	    (rc = resolve_traffic(c, map, sc)) || (rc = resolve_faults(c, map, sc)) ||
-	    (rc = budget_check(c, map, sc)))
+	if ((rc = scenario_resolve(c, map, sc)) || (rc = budget_check(c, map, sc)))
 		return rc;
 	hash_scenario(L);
 	return 0;
