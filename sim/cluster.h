@@ -119,10 +119,10 @@ struct pod {
 	int pinned_node;        /* node id for DaemonSet pods, else -1 */
 	struct node *node;      /* NULL while pending */
 	enum pod_phase phase;
-	int ready;
 	double created_t, scheduled_t, started_t, ready_t, deleted_t; /* s; NAN when not yet */
 	int restarts, oom_kills;
 	int node_pos;           /* index in node->pods while bound */
+	int ready;              /* beside model: a sample reads this line only */
 	void *model;            /* the models' per-pod state */
 };
 

@@ -253,5 +253,5 @@ double kubelet_pod_memory(const struct sim *s, const struct sim_pod *sp)
 {
 	if (!sp->running)
 		return 0.0;
-	return memory_usage(&sp->p->wl->mem, sp->srv.inflight, s->eng.now - sp->run_t);
+	return memory_usage(&sp->w->spec->mem, sp->srv.inflight, s->eng.now - sp->run_t);
 }

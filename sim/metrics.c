@@ -74,7 +74,7 @@ static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp,
 		cpu = rate_since(now, &sp->t_prev, &sp->cpu_s_prev,
 				 cpu_group_cpu_seconds(&sp->srv.group, now));
 	if (tk->agg) {
-		struct pod_agg *a = &tk->agg[sp->p->wl - s->sc->workloads];
+		struct pod_agg *a = &tk->agg[sp->w->index];
 		a->cpu += cpu;
 		a->mem += m;
 		a->inflight += inflight;

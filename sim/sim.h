@@ -186,11 +186,12 @@ PREFETCH_INLINE void sim_pod_prefetch_walk(struct sim_pod *const *sps, int i, in
 		prefetch_span(sps[i + SIM_WALK_AHEAD / 2]->p, sizeof(struct pod));
 }
 
-/* The same for a walk over struct pods (a node's pods). */
+/* The same for a walk over struct pods (a node's pods): of the pod, the
+ * line of its model and ready. */
 PREFETCH_INLINE void sim_pod_prefetch_walk_pods(struct pod *const *pods, int i, int n)
 {
 	if (i + SIM_WALK_AHEAD < n)
-		prefetch_span(pods[i + SIM_WALK_AHEAD], sizeof(struct pod));
+		__builtin_prefetch(&pods[i + SIM_WALK_AHEAD]->model);
 	if (i + SIM_WALK_AHEAD / 2 < n)
 		prefetch_span(pods[i + SIM_WALK_AHEAD / 2]->model, sizeof(struct sim_pod));
 }
