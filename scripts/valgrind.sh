@@ -15,7 +15,10 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh valgrind
 build=${VALGRIND_BUILD_DIR:-build-valgrind}
-logs=$PWD/$build/valgrind
+case $build in
+/*) logs=$build/valgrind ;;
+*) logs=$PWD/$build/valgrind ;;
+esac
 launcher="valgrind;--quiet;--leak-check=full;--show-leak-kinds=definite,indirect"
 launcher="$launcher;--errors-for-leak-kinds=definite,indirect;--error-exitcode=1"
 launcher="$launcher;--track-fds=no;--log-file=$logs/%p.log"
