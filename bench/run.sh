@@ -23,9 +23,9 @@ row() { printf '%-20s %8s %8s %10s %10s %10s %10s %10s %8s\n' "$@"; }
 per() { awk -v n="$1" -v d="$2" 'BEGIN{ if (d > 0) printf "%.2fM", n/d/1e6; else print "-" }'; }
 
 # One scenario file (and options for `run`): parse the run summary clustersim
-# prints, CPU from bash's time (milliseconds: time(1) prints hundredths, a
-# tenth of the shortest runs). Also notes "name cpu events" in $tmp/cpu for
-# growth().
+# prints, CPU from bash's time (milliseconds: time(1) prints hundredths, as
+# long as the shortest runs take). Also notes "name cpu events" in $tmp/cpu
+# for growth().
 scenario() {
 	local name=$1 file=$2 out wall cpu events reqs rss db=$tmp/$1.db
 	shift 2
