@@ -154,14 +154,12 @@ static void mark_dirty(struct cpu_node *n, struct cpu_slot *sl, uint32_t i)
 	n->dirty = 1;
 }
 
-/* The group's shares, limit and idle into its slot (they change rarely). */
+/* The group's idle and limit in nanocores, for the exact sum (they change
+ * rarely). */
 static void slot_share(struct cpu_group *g)
 {
 	struct cpu_slot *sl = &g->s;
 
-	sl->limit = g->sh.limit;
-	sl->shares = g->sh.shares;
-	sl->idle = g->sh.idle;
 	sl->idle_q = nanocores(g->sh.idle);
 	sl->limit_q = nanocores(g->sh.limit);
 }
@@ -176,7 +174,7 @@ static void slot_sync(struct cpu_group *g)
 	int64_t dq = want_q < sl->limit_q ? want_q : sl->limit_q;
 
 	sl->jobs = (double)g->njobs;
-	sl->want = sl->jobs + sl->idle;
+	sl->want = sl->jobs + g->sh.idle;
 	sl->min_tag = g->njobs ? g->heap[0].tag : INFINITY;
 	sl->min_job = g->njobs ? g->heap[0].job : NULL;
 	if (!g->njobs)
@@ -298,7 +296,7 @@ static void done_build(struct cpu_node *n)
 static int level_less(const struct cpu_node *n, uint32_t a, uint32_t b)
 {
 	const struct cpu_slot *p = slot_at(n, a), *q = slot_at(n, b);
-	double x = p->demand * q->shares, y = q->demand * p->shares;
+	double x = p->demand * q->g->sh.shares, y = q->demand * p->g->sh.shares;
 
 	return x != y ? x < y : a < b;
 }
@@ -333,7 +331,7 @@ static void water_fill(struct cpu_node *n)
 		struct cpu_slot *sl = slot_at(n, n->order[i]);
 		sl->alloc = 0;
 		if (sl->demand > 0)
-			wsum += sl->shares;
+			wsum += sl->g->sh.shares;
 		else
 			first = i + 1;
 	}
@@ -341,17 +339,17 @@ static void water_fill(struct cpu_node *n)
 	 * take their demand; the rest split the remainder by weight. */
 	for (i = first; i < m; i++) {
 		struct cpu_slot *sl = slot_at(n, n->order[i]);
-		if (sl->demand * wsum > remaining * sl->shares)
+		if (sl->demand * wsum > remaining * sl->g->sh.shares)
 			break;
 		sl->alloc = sl->demand;
 		remaining -= sl->demand;
-		wsum -= sl->shares;
+		wsum -= sl->g->sh.shares;
 	}
 	if (remaining < 0)
 		remaining = 0;
 	for (; i < m; i++) {
 		struct cpu_slot *sl = slot_at(n, n->order[i]);
-		sl->alloc = remaining * sl->shares / wsum;
+		sl->alloc = remaining * sl->g->sh.shares / wsum;
 	}
 }
 
@@ -363,7 +361,7 @@ static int over_capacity(const struct cpu_node *n)
 /* A group's allocation while the node is not contended: its demand. */
 static void slot_uncontended(struct cpu_slot *sl)
 {
-	sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
+	sl->demand = sl->want < sl->g->sh.limit ? sl->want : sl->g->sh.limit;
 	sl->alloc = sl->demand;
 	sl->per_job = sl->want > 0 ? sl->alloc / sl->want : 0;
 }
@@ -380,7 +378,7 @@ static void node_resplit(struct cpu_node *n)
 	if (n->contended) {
 		for (i = 0; i < n->ngroups; i++) {
 			struct cpu_slot *sl = slot_at(n, i);
-			sl->demand = sl->want < sl->limit ? sl->want : sl->limit;
+			sl->demand = sl->want < sl->g->sh.limit ? sl->want : sl->g->sh.limit;
 		}
 		water_fill(n);
 	}

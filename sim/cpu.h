@@ -106,11 +106,9 @@ struct cpu_share {
 struct cpu_slot {
 	struct cpu_group *g;
 	double jobs;    /* the group's njobs */
-	double want;    /* jobs + idle */
-	double limit;   /* cores, the group's sh.limit */
-	double shares;  /* the group's sh.shares */
-	double idle;    /* cores, the group's sh.idle */
-	int64_t idle_q, limit_q; /* the same in nanocores (limit_q INT64_MAX: none) */
+	double want;    /* jobs + g->sh.idle */
+	int64_t idle_q, limit_q; /* g->sh.idle and limit in nanocores (limit_q
+				  * INT64_MAX: none) */
 	double min_tag; /* CPU-s, the earliest finish tag; INFINITY with no jobs */
 	double vclock;  /* CPU-s per job since the group was last empty, at t0 */
 	double demand;  /* cores, D */
@@ -124,8 +122,8 @@ struct cpu_slot {
 	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
 };
 
-/* What a job's start and end read comes first: the group's fields, then its
- * slot. */
+/* What a job's start and end read comes first: the group's fields, its
+ * share, then its slot (the slot reads the share through g). */
 struct cpu_group {
 	struct cpu_node *node; /* NULL when not on a node */
 	struct cpu_heap_ent *heap; /* min-heap on (tag, seq) */
@@ -135,8 +133,8 @@ struct cpu_group {
 	void *ctx;
 	const void *node_heap; /* node->heap while on a node: a cache hint can
 				* fetch it without first reading the node */
-	struct cpu_slot s;     /* while on a node */
 	struct cpu_share sh;
+	struct cpu_slot s;     /* while on a node */
 	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
 	const void *warm;      /* the owner's hot lines (3), fetched ahead of one of
 				* its jobs' completion; NULL: none (cpu_group_warm) */
