@@ -439,8 +439,9 @@ static char *create_sql(const struct table *t)
 	return b.s;
 }
 
-/* INSERT of the bound columns, in declaration order; sets *nparams. */
-static char *insert_sql(const struct table *t, int *nparams)
+/* INSERT of the bound columns, in declaration order, of `rows` rows (one
+ * VALUES tuple each); sets *nparams to the parameters of one row. */
+static char *insert_sql(const struct table *t, int rows, int *nparams)
 {
 	struct sbuf b = { 0 };
 	int i, n = 0;
@@ -454,10 +455,13 @@ static char *insert_sql(const struct table *t, int *nparams)
 		sb_add(&b, n++ ? ", " : "");
 		sb_add(&b, t->cols[i].name);
 	}
-	sb_add(&b, ") VALUES(");
-	for (i = 0; i < n; i++)
-		sb_add(&b, i ? ", ?" : "?");
-	sb_add(&b, ")");
+	sb_add(&b, ") VALUES");
+	for (int r = 0; r < rows; r++) {
+		sb_add(&b, r ? ",(" : "(");
+		for (i = 0; i < n; i++)
+			sb_add(&b, i ? ",?" : "?");
+		sb_add(&b, ")");
+	}
 	*nparams = n;
 	return b.s;
 }
@@ -672,40 +676,74 @@ void store_close(struct store *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Inserts every row of one table; *count counts rows for the fault hook. */
+/* Rows per INSERT statement: one statement per row spent a third of the
+ * write opening and closing the table's and the index's cursors. */
+#define STORE_ROWS_PER_INSERT 64
+
+/* Inserts rows [i, i + k) with st, a statement of k VALUES tuples. */
+static int insert_rows(const struct table *t, sqlite3_stmt *st, int nparams, struct rows rows,
+		       size_t i, size_t k, sqlite3_int64 run_id)
+{
+	struct binder b = { st, 0, SQLITE_OK };
+
+	sqlite3_reset(st);
+	for (size_t j = i; j < i + k; j++) {
+		/* Every table but runs starts with the run_id of the new run. */
+		if (t->cols[0].bound)
+			b_int(&b, run_id);
+		t->bind(&b, (const char *)rows.first + j * rows.size);
+	}
+	assert(b.i == nparams * (int)k);
+	return b.rc == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+static sqlite3_stmt *prepare_insert(struct store *s, const struct table *t, int rows,
+				    int *nparams)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = insert_sql(t, rows, nparams);
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		st = NULL;
+	free(sql);
+	return st;
+}
+
+/* Inserts every row of one table, STORE_ROWS_PER_INSERT at a time and the
+ * rest one by one; *count counts rows for the fault hook, which a
+ * statement never steps over. */
 static int write_table(struct store *s, const struct table *t, const struct results *r,
 		       sqlite3_int64 run_id, long *count, struct err *e)
 {
 	struct rows rows = t->rows(r);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *one = NULL, *many = NULL;
 	int nparams, rc = 0;
-	char *sql;
-	size_t i;
+	size_t i = 0;
 
 	if (rows.n == 0)
 		return 0;
-	sql = insert_sql(t, &nparams);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	one = prepare_insert(s, t, 1, &nparams);
+	if (rows.n >= STORE_ROWS_PER_INSERT)
+		many = prepare_insert(s, t, STORE_ROWS_PER_INSERT, &nparams);
+	if (!one || (rows.n >= STORE_ROWS_PER_INSERT && !many))
 		rc = store_fail(s, e, "cannot write run");
-	free(sql);
-	for (i = 0; !rc && i < rows.n; i++) {
-		struct binder b = { st, 0, SQLITE_OK };
-
-		sqlite3_reset(st);
-		/* Every table but runs starts with the run_id of the new run. */
-		if (t->cols[0].bound)
-			b_int(&b, run_id);
-		t->bind(&b, (const char *)rows.first + i * rows.size);
-		assert(b.i == nparams);
-		if (b.rc != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+	while (!rc && i < rows.n) {
+		size_t k = rows.n - i >= STORE_ROWS_PER_INSERT ? STORE_ROWS_PER_INSERT : 1;
+		long left = s->fail_after_rows - *count;
+		if (s->fail_after_rows > 0 && left < (long)k)
+			k = 1;
+		if (insert_rows(t, k > 1 ? many : one, nparams, rows, i, k, run_id)) {
 			rc = store_fail(s, e, "cannot write run");
 			break;
 		}
-		if (++*count == s->fail_after_rows)
+		i += k;
+		*count += (long)k;
+		if (*count == s->fail_after_rows)
 			rc = err_set(e, ERR_RUN, "%s: cannot write run: %s after %ld rows", s->path,
 				     "injected failure", *count);
 	}
-	sqlite3_finalize(st);
+	sqlite3_finalize(many);
+	sqlite3_finalize(one);
 	return rc;
 }
 

@@ -456,6 +456,47 @@ static void test_fault_hook(void **state)
 }
 
 /*
+ * Big tables go in statements of many rows (store.c), the tail one by one:
+ * 3 x 64 + 7 = 199 samples come back in order with their values, and an
+ * injected failure inside a statement's rows (row 2 + 100: runs, summary,
+ * then the 100th sample, in the second group of 64) stops after exactly
+ * that many rows and leaves nothing of the run.
+ */
+static void test_many_rows_per_statement(void **state)
+{
+	enum { N = 3 * 64 + 7 };
+	struct results r;
+	struct store s;
+	struct err e = { 0 };
+	int64_t id = -1;
+	char want[64];
+
+	(void)state;
+	results_init(&r);
+	fill_samples(&r, "batch", N);
+	open_ok(&s, db_path("batch.db"), 0);
+	s.fail_after_rows = 2 + 100;
+	assert_int_equal(store_write_run(&s, &r, &id, &e), ERR_RUN);
+	assert_non_null(strstr(e.msg, "after 102 rows"));
+	assert_int_equal(rows_of_run(s.db, 1), 0);
+	s.fail_after_rows = 0;
+	assert_int_equal(write_ok(&s, &r), 1);
+	assert_string_equal(rows_text(s.db, "SELECT count(*), min(rowid) = max(rowid) - %d FROM "
+					    "pod_samples WHERE run_id = 1", N - 1),
+			    "199|1");
+	/* Row i (rowid order) is sample i: t = 15 i, inflight = i % 7. */
+	assert_string_equal(rows_text(s.db, "SELECT count(*) FROM pod_samples WHERE run_id = 1"
+					    " AND (t != 15.0 * (rowid - 1) OR inflight != (rowid - 1) %% 7)"),
+			    "0");
+	snprintf(want, sizeof(want), "%d|%d|%.3f", N - 1, (N - 1) % 7, 0.001 * (N - 1));
+	assert_string_equal(rows_text(s.db, "SELECT rowid - 1, inflight, printf('%%.3f', cpu_used)"
+					    " FROM pod_samples WHERE run_id = 1 ORDER BY rowid DESC LIMIT 1"),
+			    want);
+	store_close(&s);
+	results_release(&r);
+}
+
+/*
  * A real SQLite failure in the middle of a big run: the database may grow
  * by 25 pages only (PRAGMA max_page_count, as a full disk would), and a run
  * of 20,000 pod samples (~1 MB) does not fit. The error names the file and
@@ -1094,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_fault_hook),
 		cmocka_unit_test(test_full_disk),
+		cmocka_unit_test(test_many_rows_per_statement),
 		cmocka_unit_test(test_readonly_connection),
 		cmocka_unit_test(test_readonly_file),
 		cmocka_unit_test(test_bad_paths),
