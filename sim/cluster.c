@@ -338,6 +338,7 @@ struct node *cluster_add_node(struct cluster *c, int group, int index, double t)
 	GROW(c->nodes, c->nnodes, c->cap_nodes);
 	n->pos = c->nnodes;
 	c->nodes[c->nnodes++] = n;
+	c->version++;
 	return n;
 }
 
@@ -354,12 +355,14 @@ void cluster_remove_node(struct cluster *c, struct node *n, double t)
 	n->pos = -1;
 	n->removed = 1;
 	n->deleted_t = t;
+	c->version++;
 }
 
 void cluster_node_set_ready(struct cluster *c, struct node *n, int ready, double t)
 {
 	if (!!ready == n->ready)
 		return;
+	c->version++;
 	c->ntainted -= n->ntaints > 0;
 	n->ready = !!ready;
 	if (ready) {
@@ -383,6 +386,9 @@ void cluster_node_set_ready(struct cluster *c, struct node *n, int ready, double
 
 void cluster_node_set_unschedulable(struct cluster *c, struct node *n, int unschedulable)
 {
+	if (!!unschedulable == n->unschedulable)
+		return;
+	c->version++;
 	c->ncordoned += !!unschedulable - n->unschedulable;
 	n->unschedulable = !!unschedulable;
 }
@@ -441,6 +447,7 @@ static struct pod *new_pod(struct cluster *c, int workload, const char *name, do
 	p->node_pos = -1;
 	GROW(c->pod_by_id, c->npod_ids, c->cap_pod_ids);
 	c->pod_by_id[c->npod_ids++] = p;
+	c->version++;
 	return p;
 }
 
@@ -475,6 +482,7 @@ void cluster_bind(struct cluster *c, struct pod *p, struct node *n, double t)
 	n->nz_mem += p->nz_mem;
 	count_pod(c, p, 1, 1);
 	c->bound++;
+	c->version++;
 	p->phase = POD_SCHEDULED;
 	p->scheduled_t = t;
 }
@@ -486,6 +494,7 @@ void cluster_pod_terminate(struct cluster *c, struct pod *p, double t)
 	if (p->phase == POD_TERMINATING)
 		return;
 	count_pod(c, p, -1, 0);
+	c->version++;
 	p->phase = POD_TERMINATING;
 }
 
@@ -502,6 +511,7 @@ static void unbind(struct cluster *c, struct pod *p)
 	n->nz_cpu -= p->nz_cpu;
 	n->nz_mem -= p->nz_mem;
 	c->bound--;
+	c->version++;
 }
 
 void cluster_pod_delete(struct cluster *c, struct pod *p, double t)

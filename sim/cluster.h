@@ -211,6 +211,10 @@ struct cluster {
 	int bound;              /* pods bound to a node */
 	int ncordoned;          /* present nodes with unschedulable set */
 	int ntainted;           /* present nodes with at least one taint */
+	/* Bumped by every change to what a cluster autoscaler simulation
+	 * reads: nodes added or removed, Ready, cordoned; pods created, bound,
+	 * terminating, unbound. Equal versions: the same cluster. */
+	uint64_t version;
 };
 
 /*

@@ -36,6 +36,7 @@ static void live_remove(struct sim_workload *w, struct sim_pod *sp)
 	int i = sp->live_pos;
 	if (i < 0)
 		return;
+	sim_pod_set_unschedulable(sp, 0);
 	w->live[i] = w->live[--w->nlive];
 	w->live[i]->live_pos = i;
 	sp->live_pos = -1;

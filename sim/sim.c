@@ -104,7 +104,7 @@ static void on_sched_result(void *ctx, const struct sched_result *r)
 	if (r->node) {
 		s->pending--;
 		sp->fail_hash = 0;
-		sp->unschedulable = 0;
+		sim_pod_set_unschedulable(sp, 0);
 		results_event(s->res, s->eng.now, "Scheduled", r->pod->name, r->node->name, "%s",
 			      r->message);
 		kubelet_pod_bound(s, sp);
@@ -113,7 +113,7 @@ static void on_sched_result(void *ctx, const struct sched_result *r)
 	/* kube's event recorder folds repeats of the same event; record a
 	 * FailedScheduling only when its reason changes. */
 	uint64_t h = hash_str64(r->message);
-	sp->unschedulable = 1;
+	sim_pod_set_unschedulable(sp, 1);
 	if (h != sp->fail_hash) {
 		sp->fail_hash = h;
 		results_event(s->res, s->eng.now, "FailedScheduling", r->pod->name, NULL, "%s",

@@ -97,6 +97,8 @@ struct sim_workload {
 	int desired;            /* replicas the ReplicaSet keeps (Deployments) */
 	struct sim_pod **live;  /* pods not deleted and not being deleted */
 	int nlive, cap_live;
+	int nunsched;           /* live pods with unschedulable set: the cluster
+				 * autoscaler's scan skips workloads without */
 	struct sim_pod **ep;    /* endpoints: Ready pods */
 	int nep, cap_ep;
 	uint64_t rr;            /* round-robin cursor */
@@ -162,6 +164,17 @@ void sim_kick_scheduler(struct sim *s);
 static inline struct sim_pod *sim_pod_of(const struct pod *p)
 {
 	return p->model;
+}
+/* Sets or clears PodScheduled=False (Unschedulable), keeping the
+ * workload's count of such pods among its live ones. */
+static inline void sim_pod_set_unschedulable(struct sim_pod *sp, int on)
+{
+	on = !!on;
+	if (sp->unschedulable == on)
+		return;
+	if (sp->live_pos >= 0)
+		sp->w->nunsched += on ? 1 : -1;
+	sp->unschedulable = on;
 }
 /* Cache hints for a request that will reach sp soon (service.c): its hot
  * lines (up to the end of its CPU group's slot), and, once those are in,

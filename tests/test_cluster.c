@@ -216,12 +216,69 @@ static void test_pods_and_counts(void **state)
 	fx_release(&f);
 }
 
+/*
+ * cl.version changes with every change a cluster autoscaler simulation
+ * reads (autoscaler.c reuses its last simulation while it is equal), and
+ * not on calls that change nothing.
+ */
+static void test_version(void **state)
+{
+	struct fx f;
+	struct workload *web;
+	struct node *a, *b;
+	struct pod *p, *q;
+	uint64_t v;
+	int t;
+
+	(void)state;
+	fx_init(&f);
+	t = fx_type(&f, "m5.large", 2, 8 * GI, 29);
+	fx_group(&f, "workers", t, "", "", "a,b");
+	web = fx_wl(&f, "web", "app=web", 100, 100 * MI);
+	fx_start(&f);
+#define CHANGES(stmt)                            \
+	do {                                     \
+		v = f.c.version;                 \
+		stmt;                            \
+		assert_true(f.c.version > v);    \
+	} while (0)
+#define SAME(stmt)                               \
+	do {                                     \
+		v = f.c.version;                 \
+		stmt;                            \
+		assert_true(f.c.version == v);   \
+	} while (0)
+	CHANGES(a = fx_node(&f, 0, 1));
+	CHANGES(b = fx_node(&f, 0, 2));
+	CHANGES(p = fx_pod(&f, web));
+	CHANGES(q = fx_pod(&f, web));
+	CHANGES(cluster_bind(&f.c, p, a, 1));
+	CHANGES(cluster_bind(&f.c, q, a, 1));
+	CHANGES(cluster_node_set_ready(&f.c, b, 0, 2));
+	SAME(cluster_node_set_ready(&f.c, b, 0, 3));
+	CHANGES(cluster_node_set_ready(&f.c, b, 1, 4));
+	CHANGES(cluster_node_set_unschedulable(&f.c, a, 1));
+	SAME(cluster_node_set_unschedulable(&f.c, a, 1));
+	CHANGES(cluster_node_set_unschedulable(&f.c, a, 0));
+	CHANGES(cluster_pod_terminate(&f.c, p, 5));
+	SAME(cluster_pod_terminate(&f.c, p, 5));
+	/* Deleting a pod that was not terminating: off the node. */
+	CHANGES(cluster_pod_delete(&f.c, q, 6));
+	CHANGES(cluster_pod_delete(&f.c, p, 6));
+	SAME(cluster_pod_delete(&f.c, p, 7));
+	CHANGES(cluster_remove_node(&f.c, a, 8));
+#undef CHANGES
+#undef SAME
+	fx_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_qos_and_requests),
 		cmocka_unit_test(test_pods_and_counts),
+		cmocka_unit_test(test_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
