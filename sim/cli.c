@@ -150,7 +150,7 @@ static int cmd_run(int argc, char **argv)
 	const char *path = NULL, *db = NULL, *v;
 	struct override *ovr = xcalloc((size_t)argc, sizeof(*ovr));
 	int novr = 0, quiet = 0, have_seed = 0, rc;
-	uint64_t seed = 0;
+	uint64_t seed = 0, threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 	struct scenario sc;
 	struct results res;
 	struct run_opts o = {0};
@@ -168,6 +168,11 @@ static int cmd_run(int argc, char **argv)
 				return usage_error("--seed: expected a non-negative integer, got \"%s\"", v);
 			}
 			have_seed = 1;
+		} else if ((v = cli_opt(argc, argv, &i, "--threads", NULL))) {
+			if (parse_u64(v, &threads) || threads < 1 || threads > 2) {
+				free(ovr);
+				return usage_error("--threads: expected 1 or 2, got \"%s\"", v);
+			}
 		} else if ((v = cli_opt(argc, argv, &i, "--set", NULL))) {
 			if (override_parse(v, &ovr[novr], &e)) {
 				free(ovr);
@@ -199,6 +204,9 @@ static int cmd_run(int argc, char **argv)
 	o.params_json = params;
 	o.progress = !quiet && isatty(2);
 	o.interrupted = &interrupted;
+	/* One run alone: by default a second core takes half of the per-pod
+	 * walks (same results with --threads 1). */
+	o.threads = (int)threads;
 	signal(SIGINT, on_sigint);
 	rc = run_exec(&sc, &o, &res, &e);
 	if (rc == 0) {
@@ -381,7 +389,8 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct command command_table[] = {
-	{"run", cmd_run, "run SCENARIO.yaml [--db FILE] [--seed N] [--set PATH=VALUE]... [--quiet]",
+	{"run", cmd_run,
+	 "run SCENARIO.yaml [--db FILE] [--seed N] [--set PATH=VALUE]... [--threads 1|2] [--quiet]",
 	 "simulate one scenario"},
 	{"sweep", sweep_cli_sweep, "sweep SWEEP.yaml [--db FILE] [-j N] [--shard K/N] [--quiet]",
 	 "every run of a sweep, N at once; resumes"},

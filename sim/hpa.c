@@ -287,8 +287,12 @@ struct hpa {
 	int nctl;
 	struct hpa_snap *snap;   /* by pod id */
 	int nsnap, cap_snap;
-	struct hpa_pod *pods;    /* scratch of one sync */
+	/* One sync's reads of every controller's pods: controller i's are
+	 * pods[first[i] .. first[i + 1]), read in two halves (helper.h). */
+	struct hpa_pod *pods;
 	int cap_pods;
+	int *first;              /* [nctl + 1] */
+	double now;              /* s, the sync's */
 };
 
 static struct hpa_snap *snap_of(struct hpa *h, const struct pod *p)
@@ -368,26 +372,61 @@ static const char *reason_of(int current, int desired)
 				 : "All metrics below target";
 }
 
-static void sync_one(struct sim *s, struct hpa *h, struct hpa_ctl *c)
+/* Reads the pods of flat indices [from, to) of h->pods (helper_fn). Each
+ * pod's snapshot is its own: the halves share nothing they write. */
+static void read_part(void *arg, int part)
 {
+	struct hpa *h = arg;
+	int from, to, c = 0;
+
+	helper_range(h->first[h->nctl], part, &from, &to);
+	while (c < h->nctl && h->first[c + 1] <= from)
+		c++;
+	for (int j = from; j < to; j++) {
+		while (h->first[c + 1] <= j)
+			c++;
+		struct sim_workload *w = h->ctl[c].w;
+		int i = j - h->first[c];
+		sim_pod_prefetch_walk(w->live, i, w->nlive);
+		h->pods[j] = read_pod(h, w->live[i], h->now);
+	}
+}
+
+/* Every controller's pods, read at one instant: a decision of one
+ * controller (pods created or deleted) changes nothing another reads at
+ * the same time. */
+static void read_all(struct sim *s, struct hpa *h)
+{
+	int total = 0;
+
+	for (int i = 0; i < h->nctl; i++) {
+		h->first[i] = total;
+		total += h->ctl[i].w->nlive;
+	}
+	h->first[h->nctl] = total;
+	if (h->cap_pods < total)
+		GROW(h->pods, total, h->cap_pods);
+	if (s->cl.npod_ids > 0) /* no snapshot array growth inside the halves */
+		snap_of(h, s->cl.pod_by_id[s->cl.npod_ids - 1]);
+	h->now = s->eng.now;
+	helper_split(s->help, read_part, h);
+}
+
+static void sync_one(struct sim *s, struct hpa *h, int ci)
+{
+	struct hpa_ctl *c = &h->ctl[ci];
 	struct sim_workload *w = c->w;
 	const struct hpa_spec *spec = &w->spec->hpa;
 	double now = s->eng.now;
-	int current = w->desired, desired, util = -1, n = 0;
+	int current = w->desired, desired, util = -1, n = h->first[ci + 1] - h->first[ci];
 
-	if (h->cap_pods < w->nlive)
-		GROW(h->pods, w->nlive, h->cap_pods);
-	for (int i = 0; i < w->nlive; i++) {
-		sim_pod_prefetch_walk(w->live, i, w->nlive);
-		h->pods[n++] = read_pod(h, w->live[i], now);
-	}
 	if (current > spec->max) {
 		desired = spec->max;
 	} else if (current < spec->min) {
 		desired = spec->min;
 	} else {
-		desired = hpa_calc_replicas(h->pods, n, current, spec->target_cpu_utilization,
-					    HPA_TOLERANCE, &util);
+		desired = hpa_calc_replicas(h->pods + h->first[ci], n, current,
+					    spec->target_cpu_utilization, HPA_TOLERANCE, &util);
 		if (desired < 0)
 			return; /* no metrics: FailedGetResourceMetric, no change */
 		desired = hpa_normalize(&c->hist, now, current, desired, spec->min, spec->max);
@@ -413,8 +452,9 @@ static void on_sync(void *ctx, void *obj, uint64_t k)
 	struct hpa *h = obj;
 	double next = (double)(k + 1) * HPA_SYNC_PERIOD;
 
+	read_all(s, h);
 	for (int i = 0; i < h->nctl; i++)
-		sync_one(s, h, &h->ctl[i]);
+		sync_one(s, h, i);
 	if (next <= s->end)
 		engine_at(&s->eng, next, on_sync, h, k + 1);
 }
@@ -430,6 +470,7 @@ void hpa_start(struct sim *s)
 		return;
 	h = xcalloc(1, sizeof(*h));
 	h->ctl = xcalloc((size_t)n, sizeof(*h->ctl));
+	h->first = xcalloc((size_t)n + 1, sizeof(*h->first));
 	for (int i = 0; i < s->sc->nworkloads; i++) {
 		struct sim_workload *w = &s->wl[i];
 		if (!w->spec->hpa.enabled || w->spec->kind != WL_DEPLOYMENT)
@@ -454,6 +495,7 @@ void hpa_release(struct sim *s)
 	free(h->ctl);
 	free(h->snap);
 	free(h->pods);
+	free(h->first);
 	free(h);
 	s->hpa = NULL;
 }

@@ -33,14 +33,8 @@ static double rate_since(double now, double *t_prev, double *prev, double cur)
 	return r;
 }
 
-/* Names interned once: a lookup per sample row was 2 % of `large`. */
-static const char *node_rname(struct sim *s, struct sim_node *sn)
-{
-	if (!sn->rname)
-		sn->rname = results_name(s->res, sn->n->name);
-	return sn->rname;
-}
-
+/* Names interned once: a lookup per sample row was 2 % of `large`. (A
+ * node's is interned when it is added: sample walks run on two threads.) */
 static const char *workload_rname(struct sim *s, struct sim_workload *w)
 {
 	if (!w->rname)
@@ -54,14 +48,22 @@ struct pod_agg {
 	int inflight, ready;
 };
 
-/* What one tick writes: node rows, pod rows, and where pod rows are summed. */
+/*
+ * What one tick writes: node rows, pod rows, and where pod rows are summed.
+ * Without per-pod rows the walk over the nodes is split in two halves
+ * (helper.h), each summing into its own agg[part]; node rows are reserved
+ * first and each half fills its own. The halves' sums are added in part
+ * order, on one thread or two alike.
+ */
 struct tick {
+	struct sim *s;
 	int nodes, pods;
-	struct pod_agg *agg; /* per workload when aggregating, else NULL */
+	struct pod_agg *agg[2];        /* per part, per workload when aggregating */
+	struct res_node_sample *rows;  /* one per node, when nodes and split */
 };
 
-static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp, const char *node,
-		       double *mem)
+static void sample_pod(struct sim *s, const struct tick *tk, struct pod_agg *agg,
+		       struct sim_pod *sp, const char *node, double *mem)
 {
 	double now = s->eng.now, cpu = 0.0, m = kubelet_pod_memory(s, sp);
 	int inflight = sp->running ? (int)sp->srv.inflight : 0;
@@ -73,8 +75,8 @@ static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp,
 	if (sp->running)
 		cpu = rate_since(now, &sp->t_prev, &sp->cpu_s_prev,
 				 cpu_group_cpu_seconds(&sp->srv.group, now));
-	if (tk->agg) {
-		struct pod_agg *a = &tk->agg[sp->w->index];
+	if (agg) {
+		struct pod_agg *a = &agg[sp->w->index];
 		a->cpu += cpu;
 		a->mem += m;
 		a->inflight += inflight;
@@ -92,22 +94,21 @@ static void sample_pod(struct sim *s, const struct tick *tk, struct sim_pod *sp,
 	ps->ready = sp->p->ready;
 }
 
-static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
+/* Samples node n's pods and fills its row ns (NULL: no node row). */
+static void sample_node(struct sim *s, const struct tick *tk, struct pod_agg *agg, struct node *n,
+			struct res_node_sample *ns)
 {
 	struct sim_node *sn = sim_node_of(n);
 	double now = s->eng.now, mem = 0.0;
-	struct res_node_sample *ns;
-	const char *name = node_rname(s, sn);
 
 	for (int i = 0; i < n->npods; i++) {
 		sim_pod_prefetch_walk_pods(n->pods, i, n->npods);
-		sample_pod(s, tk, sim_pod_of(n->pods[i]), name, &mem);
+		sample_pod(s, tk, agg, sim_pod_of(n->pods[i]), sn->rname, &mem);
 	}
-	if (!tk->nodes)
+	if (!ns)
 		return;
-	ns = results_add_node_sample(s->res);
 	ns->t = now;
-	ns->node = name;
+	ns->node = sn->rname;
 	ns->cpu_used = rate_since(now, &sn->t_prev, &sn->cpu_s_prev,
 				  cpu_node_cpu_seconds(&sn->cpu, now));
 	ns->cpu_requested = (double)n->req_cpu / 1000.0;
@@ -119,17 +120,56 @@ static void sample_node(struct sim *s, const struct tick *tk, struct node *n)
 	ns->credits = sn->burstable ? credits_balance(&sn->credits, now) : NAN;
 }
 
-/* One row per workload: pod and node NULL, sums over its pods. */
-static void write_agg(struct sim *s, const struct pod_agg *agg)
+/* One half of the nodes (helper_fn). */
+static void sample_part(void *arg, int part)
+{
+	struct tick *tk = arg;
+	struct sim *s = tk->s;
+	int from, to;
+
+	helper_range(s->cl.nnodes, part, &from, &to);
+	for (int i = from; i < to; i++)
+		sample_node(s, tk, tk->agg[part], s->cl.nodes[i], tk->rows ? &tk->rows[i] : NULL);
+}
+
+/* One row per workload: pod and node NULL, the halves' sums over its pods. */
+static void write_agg(struct sim *s, const struct tick *tk)
 {
 	for (int i = 0; i < s->sc->nworkloads; i++) {
+		const struct pod_agg *a = &tk->agg[0][i], *b = &tk->agg[1][i];
 		struct res_pod_sample *ps = results_add_pod_sample(s->res);
 		ps->t = s->eng.now;
 		ps->workload = workload_rname(s, &s->wl[i]);
-		ps->cpu_used = agg[i].cpu;
-		ps->mem_used = agg[i].mem;
-		ps->inflight = agg[i].inflight;
-		ps->ready = agg[i].ready;
+		ps->cpu_used = a->cpu + b->cpu;
+		ps->mem_used = a->mem + b->mem;
+		ps->inflight = a->inflight + b->inflight;
+		ps->ready = a->ready + b->ready;
+	}
+}
+
+/* Node and pod rows of one tick: split in halves unless every pod writes
+ * its own row (results_add_pod_sample appends; at most RECORD_AUTO_PODS
+ * pods by default, so little to split). */
+static void sample_nodes(struct sim *s, struct tick *tk, int per_pod)
+{
+	int n = s->cl.nnodes;
+
+	if (per_pod && tk->pods) {
+		for (int i = 0; i < n; i++)
+			sample_node(s, tk, NULL, s->cl.nodes[i],
+				    tk->nodes ? results_add_node_sample(s->res) : NULL);
+		return;
+	}
+	if (tk->pods)
+		for (int p = 0; p < 2; p++)
+			tk->agg[p] = xcalloc((size_t)s->sc->nworkloads + 1, sizeof(*tk->agg[p]));
+	if (tk->nodes)
+		tk->rows = results_add_node_samples(s->res, (size_t)n);
+	helper_split(s->help, sample_part, tk);
+	if (tk->pods) {
+		write_agg(s, tk);
+		free(tk->agg[0]);
+		free(tk->agg[1]);
 	}
 }
 
@@ -166,17 +206,11 @@ static void on_sample(void *ctx, void *obj, uint64_t k)
 	(void)obj;
 
 	record_plan_init(&plan, s->sc);
+	tk.s = s;
 	tk.nodes = record_due(plan.node_every, k);
 	tk.pods = plan.pod != POD_SAMPLES_NONE && record_due(plan.pod_every, k);
-	if (tk.pods && plan.pod == POD_SAMPLES_AGGREGATE)
-		tk.agg = xcalloc((size_t)s->sc->nworkloads + 1, sizeof(*tk.agg));
 	if (tk.nodes || tk.pods)
-		for (int i = 0; i < s->cl.nnodes; i++)
-			sample_node(s, &tk, s->cl.nodes[i]);
-	if (tk.agg) {
-		write_agg(s, tk.agg);
-		free(tk.agg);
-	}
+		sample_nodes(s, &tk, plan.pod == POD_SAMPLES_POD);
 	for (int i = 0; i < s->sc->nworkloads; i++)
 		sample_service(s, &s->wl[i], s->sc->sample_interval);
 	if (next <= s->end + 1e-9)

@@ -149,14 +149,23 @@ void results_event(struct results *r, double t, const char *kind, const char *ob
 	ev->message = msg;
 }
 
-struct res_node_sample *results_add_node_sample(struct results *r)
+struct res_node_sample *results_add_node_samples(struct results *r, size_t n)
 {
 	struct res_node_sample *s;
 
-	GROW(r->node_samples, r->n_node_samples, r->cap_node_samples);
-	s = memset(&r->node_samples[r->n_node_samples++], 0, sizeof(*s));
-	s->credits = NAN;
+	if (n == 0)
+		return NULL;
+	GROW(r->node_samples, r->n_node_samples + n - 1, r->cap_node_samples);
+	s = memset(&r->node_samples[r->n_node_samples], 0, n * sizeof(*s));
+	r->n_node_samples += n;
+	for (size_t i = 0; i < n; i++)
+		s[i].credits = NAN;
 	return s;
+}
+
+struct res_node_sample *results_add_node_sample(struct results *r)
+{
+	return results_add_node_samples(r, 1);
 }
 
 struct res_pod_sample *results_add_pod_sample(struct results *r)

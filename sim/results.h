@@ -133,6 +133,8 @@ struct res_pod *results_add_pod(struct results *r);
 void results_event(struct results *r, double t, const char *kind, const char *object,
 		   const char *node, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 struct res_node_sample *results_add_node_sample(struct results *r);
+/* n > 0 rows at once, contiguous (two threads may then fill them). */
+struct res_node_sample *results_add_node_samples(struct results *r, size_t n);
 struct res_pod_sample *results_add_pod_sample(struct results *r);
 struct res_service_sample *results_add_service_sample(struct results *r);
 struct res_score *results_add_score(struct results *r);

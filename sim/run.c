@@ -177,6 +177,7 @@ int run_exec(const struct scenario *sc, const struct run_opts *o, struct results
 	s->end = sc->duration;
 	s->res = out;
 	sim_setup(s);
+	s->help = o->threads >= 2 ? helper_new() : NULL;
 	for (int g = 0; g < sc->ngroups; g++)
 		engine_at(&s->eng, sc->groups[g].start_at, on_group_start, NULL, (uint64_t)g);
 	engine_at(&s->eng, 0.0, on_controllers_start, NULL, 0);
@@ -196,6 +197,7 @@ int run_exec(const struct scenario *sc, const struct run_opts *o, struct results
 		metrics_finish(s);
 		fill_run_row(s, sim_wall() - s->wall_start);
 	}
+	helper_free(s->help);
 	sim_teardown(s);
 	free(s);
 	return rc;

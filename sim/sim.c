@@ -42,6 +42,7 @@ struct node *sim_node_add(struct sim *s, int group, int index, int ready_now)
 
 	sn->sim = s;
 	sn->n = n;
+	sn->rname = results_name(s->res, n->name); /* before any sample walk */
 	sn->t_prev = s->eng.now;
 	n->model = sn;
 	cpu_node_init(&sn->cpu, &s->eng, n->type->vcpu, n->type->cpu_speed);

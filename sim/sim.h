@@ -39,6 +39,7 @@
 #include "cpu.h"
 #include "credits.h"
 #include "engine.h"
+#include "helper.h"
 #include "hist.h"
 #include "memory.h"
 #include "rate.h"
@@ -141,6 +142,7 @@ struct sim {
 	struct hpa *hpa;         /* hpa.c; NULL without HPAs */
 	struct autoscaler *ca;   /* autoscaler.c; NULL when disabled */
 	struct faults *faults;   /* faults.c; NULL without faults */
+	struct helper *help;     /* helper.h; NULL: walks run on this thread only */
 	int tearing_down;        /* run over: callbacks only release */
 	int failed;
 	struct err err;

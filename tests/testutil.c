@@ -76,6 +76,12 @@ int tu_run(char *out, size_t n, const char *fmt, ...)
 
 void tu_simulate(const char *name, const char *yaml, struct scenario *sc, struct results *res)
 {
+	tu_simulate_threads(name, yaml, 1, sc, res);
+}
+
+void tu_simulate_threads(const char *name, const char *yaml, int threads, struct scenario *sc,
+			 struct results *res)
+{
 	struct err e = {0};
 	struct run_opts o = {0};
 	const char *path = tu_write_file(name, yaml);
@@ -86,6 +92,7 @@ void tu_simulate(const char *name, const char *yaml, struct scenario *sc, struct
 	}
 	results_init(res);
 	o.seed = sc->seed;
+	o.threads = threads;
 	if (run_exec(sc, &o, res, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		fail_msg("run of %s failed", name);

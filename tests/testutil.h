@@ -33,6 +33,9 @@ struct results;
  * both with results_release and scenario_release.
  */
 void tu_simulate(const char *name, const char *yaml, struct scenario *sc, struct results *res);
+/* The same with run_opts.threads = threads (2: the helper thread). */
+void tu_simulate_threads(const char *name, const char *yaml, int threads, struct scenario *sc,
+			 struct results *res);
 /* Events of a kind (and object, when not NULL) in res, in time order. */
 int tu_count_events(const struct results *res, const char *kind, const char *object);
 
