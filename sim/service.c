@@ -39,16 +39,31 @@ struct routing {
 	struct sim_pod *(*pick)(struct sim_workload *w);
 };
 
+/* The round-robin cursor's endpoint, then the cursor moves on (nep > 0). */
+static int rr_next(struct sim_workload *w)
+{
+	int i = w->rr_i;
+	w->rr++;
+	w->rr_i = i + 1 == w->nep ? 0 : i + 1;
+	return i;
+}
+
+/* After nep changed: the cursor's index is rr % nep again. */
+static void rr_sync(struct sim_workload *w)
+{
+	w->rr_i = w->nep > 0 ? (int)(w->rr % (uint64_t)w->nep) : 0;
+}
+
 static struct sim_pod *pick_round_robin(struct sim_workload *w)
 {
-	return w->ep[w->rr++ % (uint64_t)w->nep];
+	return w->ep[rr_next(w)];
 }
 
 static struct sim_pod *pick_least_request(struct sim_workload *w)
 {
-	int start = (int)(w->rr++ % (uint64_t)w->nep), best = start;
+	int start = rr_next(w), best = start;
 	for (int k = 1; k < w->nep; k++) {
-		int i = (start + k) % w->nep;
+		int i = start + k < w->nep ? start + k : start + k - w->nep;
 		if (w->ep[i]->srv.inflight < w->ep[best]->srv.inflight)
 			best = i;
 	}
@@ -92,6 +107,7 @@ void service_endpoint_add(struct sim *s, struct sim_pod *sp)
 	GROW(w->ep, w->nep, w->cap_ep);
 	sp->ep_pos = w->nep;
 	w->ep[w->nep++] = sp;
+	rr_sync(w);
 }
 
 void service_endpoint_remove(struct sim *s, struct sim_pod *sp)
@@ -104,6 +120,7 @@ void service_endpoint_remove(struct sim *s, struct sim_pod *sp)
 	w->ep[i] = w->ep[--w->nep];
 	w->ep[i]->ep_pos = i;
 	sp->ep_pos = -1;
+	rr_sync(w);
 }
 
 static void count_error(struct sim *s, struct sim_workload *w, double t_arrive)
@@ -158,7 +175,7 @@ static void arrival_warm(const void *obj, int stage)
 
 	if (!st->predictable || w->nep <= 0)
 		return;
-	sp = w->ep[w->rr % (uint64_t)w->nep];
+	sp = w->ep[w->rr_i];
 	if (stage == 1)
 		sim_pod_prefetch(sp);
 	else

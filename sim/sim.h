@@ -103,6 +103,8 @@ struct sim_workload {
 	struct sim_pod **ep;    /* endpoints: Ready pods */
 	int nep, cap_ep;
 	uint64_t rr;            /* round-robin cursor */
+	int rr_i;               /* rr % nep (0 with none), kept when nep changes:
+				 * a 64-bit division per request was 5 % of `large` */
 	struct rng rng_route;
 	struct hist win;        /* ms, requests completed this sample interval */
 	int64_t win_arrivals, win_completed, win_errors;
