@@ -37,16 +37,22 @@ enum { HIST_NBUCKETS = 1396 };
 
 void hist_init(struct hist *h)
 {
+	*h = (struct hist){ 0 };
 	h->counts = xcalloc(HIST_NBUCKETS, sizeof(*h->counts));
-	h->n = 0;
-	h->sum = h->min = h->max = 0;
-	h->lo = h->hi = 0;
+}
+
+void hist_window_init(struct hist *w)
+{
+	*w = (struct hist){ 0 };
+	w->log = xmalloc(HIST_LOG * sizeof(*w->log));
 }
 
 void hist_release(struct hist *h)
 {
 	free(h->counts);
+	free(h->log);
 	h->counts = NULL;
+	h->log = NULL;
 }
 
 static inline int bucket_of(double v)
@@ -63,15 +69,16 @@ static inline int bucket_of(double v)
  * quantiles look at those only. */
 void hist_reset(struct hist *h)
 {
-	if (h->n > 0)
+	if (h->n > 0 && h->counts)
 		memset(h->counts + h->lo, 0, (size_t)(h->hi - h->lo + 1) * sizeof(*h->counts));
 	h->n = 0;
+	h->nlog = 0;
 	h->sum = h->min = h->max = 0;
 }
 
-static inline void add_at(struct hist *h, int bucket, double v)
+/* Everything an add changes but the bucket's count. */
+static inline void note(struct hist *h, int bucket, double v)
 {
-	h->counts[bucket]++;
 	if (h->n == 0) {
 		h->min = h->max = v;
 		h->lo = h->hi = bucket;
@@ -85,20 +92,67 @@ static inline void add_at(struct hist *h, int bucket, double v)
 	h->sum += v;
 }
 
+static inline void add_at(struct hist *h, int bucket, double v)
+{
+	h->counts[bucket]++;
+	note(h, bucket, v);
+}
+
+/* Counts a window's log into counts (HIST_NBUCKETS, zero where the log's
+ * values are not yet counted). */
+static void count_log(const struct hist *w, uint64_t *counts)
+{
+	for (uint32_t i = 0; i < w->nlog; i++)
+		counts[w->log[i]]++;
+}
+
+/* Counts the log into the window's own counters, allocated on first use. */
+static void fold(struct hist *w)
+{
+	if (!w->counts)
+		w->counts = xcalloc(HIST_NBUCKETS, sizeof(*w->counts));
+	count_log(w, w->counts);
+	w->nlog = 0;
+}
+
+void hist_window_add(struct hist *w, struct hist *total, double v)
+{
+	int bucket;
+
+	assert(!isnan(v) && w->log);
+	bucket = bucket_of(v);
+	note(w, bucket, v);
+	w->log[w->nlog++] = (uint16_t)bucket;
+	if (w->nlog == HIST_LOG)
+		fold(w);
+	if (total)
+		add_at(total, bucket, v);
+}
+
+void hist_window_quantiles(struct hist *w, struct hist *scratch, const double *q, int nq,
+			   double *out)
+{
+	if (w->counts) {
+		fold(w);
+		hist_quantiles(w, q, nq, out);
+		return;
+	}
+	assert(scratch->n == 0 && scratch->counts && !scratch->log);
+	count_log(w, scratch->counts);
+	scratch->n = w->n;
+	scratch->sum = w->sum;
+	scratch->min = w->min;
+	scratch->max = w->max;
+	scratch->lo = w->lo;
+	scratch->hi = w->hi;
+	hist_quantiles(scratch, q, nq, out);
+	hist_reset(scratch);
+}
+
 void hist_add(struct hist *h, double v)
 {
 	assert(!isnan(v));
 	add_at(h, bucket_of(v), v);
-}
-
-void hist_add2(struct hist *a, struct hist *b, double v)
-{
-	int bucket;
-
-	assert(!isnan(v));
-	bucket = bucket_of(v);
-	add_at(a, bucket, v);
-	add_at(b, bucket, v);
 }
 
 void hist_merge(struct hist *into, const struct hist *from)

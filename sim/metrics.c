@@ -186,7 +186,7 @@ static void sample_service(struct sim *s, struct sim_workload *w, double dt)
 	ss->errors = w->win_errors;
 	if (w->win.n > 0) {
 		double v[3];
-		hist_quantiles(&w->win, pcts, 3, v);
+		hist_window_quantiles(&w->win, &s->win_scratch, pcts, 3, v);
 		ss->p50_ms = v[0];
 		ss->p95_ms = v[1];
 		ss->p99_ms = v[2];

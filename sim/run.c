@@ -107,6 +107,7 @@ static void sim_setup(struct sim *s)
 	engine_init(&s->eng);
 	arena_init(&s->arena);
 	hist_init(&s->lat);
+	hist_init(&s->win_scratch);
 	cluster_init(&s->cl, sc->workloads, sc->nworkloads, sc->groups, sc->ngroups);
 	rng_init(&s->rng_tiebreak, s->o->seed, "sched/tiebreak");
 	sched_opts_default(&so);
@@ -147,6 +148,7 @@ static void sim_teardown(struct sim *s)
 	cluster_release(&s->cl);
 	serve_pool_release(&s->pool);
 	hist_release(&s->lat);
+	hist_release(&s->win_scratch);
 	rng_release(&s->rng_tiebreak);
 	engine_release(&s->eng);
 	arena_release(&s->arena);

@@ -141,9 +141,9 @@ static void on_done(void *ctx, struct serve *srv, struct serve_req *r)
 		return;
 	sp->w->win_completed++;
 	if (r->t_arrive >= s->sc->warmup)
-		hist_add2(&sp->w->win, &s->lat, ms);
+		hist_window_add(&sp->w->win, &s->lat, ms);
 	else
-		hist_add(&sp->w->win, ms);
+		hist_window_add(&sp->w->win, NULL, ms);
 	kubelet_request_left(s, sp);
 }
 
@@ -225,7 +225,7 @@ void service_init(struct sim *s)
 		w->index = i;
 		snprintf(name, sizeof(name), "route/%s", w->spec->name);
 		rng_init(&w->rng_route, s->o->seed, name);
-		hist_init(&w->win);
+		hist_window_init(&w->win);
 	}
 	s->st = xcalloc((size_t)sc->ntraffic + 1, sizeof(*s->st));
 	for (int i = 0; i < sc->ntraffic; i++) {

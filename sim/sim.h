@@ -135,6 +135,7 @@ struct sim {
 	struct sim_workload *wl; /* [sc->nworkloads] */
 	struct sim_stream *st;   /* [sc->ntraffic] */
 	struct hist lat;         /* ms, requests completed after warmup */
+	struct hist win_scratch; /* empty: a window is counted into it when read */
 	int64_t requests, errors; /* arriving after warmup */
 	int pending;             /* pods created and not yet bound */
 	int max_pending, max_nodes;

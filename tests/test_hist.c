@@ -282,33 +282,64 @@ static void test_fixed_memory(void **state)
 }
 
 /* hist_add2 is two hist_adds: the same counts, sums, extremes. */
-static void test_add2(void **state)
+/* Quantiles of a window (counted into scratch when read) and of a plain
+ * histogram, bitwise; then scratch is empty again. */
+static void same_quantiles(struct hist *w, struct hist *scratch, const struct hist *plain)
 {
-	struct hist a, b, c, d;
+	double got[ARRAY_LEN(qs)], want[ARRAY_LEN(qs)];
+	hist_window_quantiles(w, scratch, qs, (int)ARRAY_LEN(qs), got);
+	hist_quantiles(plain, qs, (int)ARRAY_LEN(qs), want);
+	assert_memory_equal(got, want, sizeof(got));
+	assert_int_equal(w->n, plain->n);
+	assert_true(w->sum == plain->sum && w->min == plain->min && w->max == plain->max);
+	assert_int_equal(scratch->n, 0);
+	for (int i = 0; i < hist_nbuckets(); i++)
+		assert_int_equal(scratch->counts[i], 0);
+}
+
+/*
+ * A window (buckets logged, counted when read; hist.h) answers exactly as a
+ * plain histogram of the same values, below HIST_LOG values (counted into
+ * the scratch), at it and past it (folded into its own counters), after a
+ * reset too; its total gets every value as a plain histogram would.
+ */
+static void test_window(void **state)
+{
+	static const int sizes[] = { 1, 3, 500, HIST_LOG - 1, HIST_LOG, 3 * HIST_LOG + 5 };
+	struct hist w, total, scratch, plain, plain_total;
 	(void)state;
-	hist_init(&a); hist_init(&b); hist_init(&c); hist_init(&d);
-	for (int i = 1; i <= 1000; i++) {
-		double v = 0.37 * i * i;
-		hist_add2(&a, &b, v);
-		hist_add(&c, v);
+	hist_window_init(&w);
+	hist_init(&total);
+	hist_init(&scratch);
+	hist_init(&plain_total);
+	for (size_t k = 0; k < ARRAY_LEN(sizes); k++) {
+		hist_init(&plain);
+		for (int i = 1; i <= sizes[k]; i++) {
+			double v = fmod(0.37 * i * i + k, 5000.0) + 0.01; /* spread over ~800 buckets */
+			hist_window_add(&w, i % 2 ? &total : NULL, v);
+			hist_add(&plain, v);
+			if (i % 2)
+				hist_add(&plain_total, v);
+		}
+		assert_int_equal(w.counts != NULL, sizes[k] >= HIST_LOG);
+		same_quantiles(&w, &scratch, &plain);
+		hist_release(&plain);
+		hist_reset(&w);
+		assert_int_equal(w.n, 0);
 	}
-	hist_add(&b, 5.0); /* b also gets values of its own */
-	hist_add(&d, 5.0);
-	for (int i = 1; i <= 1000; i++)
-		hist_add(&d, 0.37 * i * i);
-	assert_int_equal(a.n, 1000);
-	assert_int_equal(b.n, 1001);
-	assert_memory_equal(a.counts, c.counts, (size_t)hist_nbuckets() * sizeof(*a.counts));
-	assert_memory_equal(b.counts, d.counts, (size_t)hist_nbuckets() * sizeof(*b.counts));
-	assert_true(a.sum == c.sum && a.min == c.min && a.max == c.max);
-	assert_true(b.min == d.min && b.max == d.max && b.n == d.n && b.min == 0.37);
-	hist_release(&a); hist_release(&b); hist_release(&c); hist_release(&d);
+	assert_memory_equal(total.counts, plain_total.counts,
+			    (size_t)hist_nbuckets() * sizeof(*total.counts));
+	assert_true(total.n == plain_total.n && total.sum == plain_total.sum);
+	hist_release(&w);
+	hist_release(&total);
+	hist_release(&scratch);
+	hist_release(&plain_total);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add2),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_quantiles_within_1pct),
 		cmocka_unit_test(test_bucket_edges),
 		cmocka_unit_test(test_nbuckets),
