@@ -13,8 +13,9 @@
  * sum pod samples per workload; a pod's CPU average then spans the time
  * since its previous written sample.
  *
- * Cost: O(nodes + pods + workloads) per tick that writes node or pod rows,
- * O(workloads) per other tick.
+ * Cost: O(nodes + pods + workloads) per tick that writes node or pod rows
+ * (the walk over the nodes in two halves, the second on the run's helper
+ * thread when it has one: helper.h), O(workloads) per other tick.
  */
 #include "sim.h"
 
