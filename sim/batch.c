@@ -48,6 +48,9 @@ struct batch {
 	struct err err; /* the first failure */
 	struct batch_progress p;
 	double start;  /* s, wall_now() at the start */
+	int threads;   /* run_opts.threads: 2 with one worker on a multi-core
+			* machine (the helper takes a core a second worker
+			* would have), else 1 */
 };
 
 /* A worker's own point, connection and scratch. */
@@ -116,6 +119,7 @@ static int do_run(struct worker *w, int r, int *skipped, struct err *e)
 	ro.params_json = w->params;
 	ro.point = point;
 	ro.interrupted = &w->b->abort;
+	ro.threads = w->b->threads;
 	if ((rc = store_has_run(&w->st, w->sc.sha256, w->params, ro.seed, &found, e)))
 		return rc;
 	if (found) {
@@ -299,6 +303,7 @@ int batch_exec(const struct sweep *s, const struct batch_opts *o, struct batch_p
 	jobs = o->jobs < 1 ? 1 : o->jobs;
 	if (jobs > b.p.total)
 		jobs = b.p.total > 0 ? b.p.total : 1;
+	b.threads = jobs == 1 && batch_default_jobs() >= 2 ? 2 : 1;
 	if ((rc = workers_init(&b, &w, jobs, e))) {
 		if (out)
 			*out = b.p;
