@@ -22,6 +22,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "base.h"
+#include "batch.h"
 #include "import.h"
 #include "paths.h"
 #include "plot.h"
@@ -150,7 +151,7 @@ static int cmd_run(int argc, char **argv)
 	const char *path = NULL, *db = NULL, *v;
 	struct override *ovr = xcalloc((size_t)argc, sizeof(*ovr));
 	int novr = 0, quiet = 0, have_seed = 0, rc;
-	uint64_t seed = 0, threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+	uint64_t seed = 0, threads = batch_default_jobs() >= 2 ? 2 : 1;
 	struct scenario sc;
 	struct results res;
 	struct run_opts o = {0};
