@@ -299,6 +299,10 @@ expect2 'clustersim: --seed: expected a non-negative integer, got "-1" (see clus
 	run replicas.yaml --seed -1 --db out.db
 expect2 'clustersim: run: unexpected argument "--bogus" (see clustersim --help)' \
 	run replicas.yaml --bogus --db out.db
+expect2 'clustersim: --threads: expected 1 or 2, got "3" (see clustersim --help)' \
+	run replicas.yaml --threads 3 --db out.db
+expect2 'clustersim: --threads: expected 1 or 2, got "0" (see clustersim --help)' \
+	run replicas.yaml --threads 0 --db out.db
 expect2 'clustersim: validate: expected one scenario or sweep file (see clustersim --help)' validate
 
 echo "bad_input: $n cases, $fails failed"
