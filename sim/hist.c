@@ -137,16 +137,17 @@ void hist_window_quantiles(struct hist *w, struct hist *scratch, const double *q
 		hist_quantiles(w, q, nq, out);
 		return;
 	}
-	assert(scratch->n == 0 && scratch->counts && !scratch->log);
-	count_log(w, scratch->counts);
-	scratch->n = w->n;
-	scratch->sum = w->sum;
-	scratch->min = w->min;
-	scratch->max = w->max;
-	scratch->lo = w->lo;
-	scratch->hi = w->hi;
-	hist_quantiles(scratch, q, nq, out);
-	hist_reset(scratch);
+	/* The window's n, sum, min, max, lo and hi over the scratch's counters,
+	 * which are zeroed again after. */
+	struct hist view = *w;
+
+	assert(scratch->n == 0 && scratch->counts);
+	view.counts = scratch->counts;
+	view.log = NULL;
+	view.nlog = 0;
+	count_log(w, view.counts);
+	hist_quantiles(&view, q, nq, out);
+	hist_reset(&view);
 }
 
 void hist_add(struct hist *h, double v)
