@@ -295,12 +295,19 @@ struct hpa {
 	double now;              /* s, the sync's */
 };
 
-static struct hpa_snap *snap_of(struct hpa *h, const struct pod *p)
+/* Snapshots for pod ids below n (new ones empty): done before a sync's
+ * walk, whose halves then only index the array. */
+static void snap_reserve(struct hpa *h, int n)
 {
-	while (h->nsnap <= p->id) {
+	while (h->nsnap < n) {
 		GROW(h->snap, h->nsnap, h->cap_snap);
 		h->snap[h->nsnap++].t = NAN;
 	}
+}
+
+static struct hpa_snap *snap_of(struct hpa *h, const struct pod *p)
+{
+	assert(p->id < h->nsnap);
 	return &h->snap[p->id];
 }
 
@@ -406,8 +413,7 @@ static void read_all(struct sim *s, struct hpa *h)
 	h->first[h->nctl] = total;
 	if (h->cap_pods < total)
 		GROW(h->pods, total, h->cap_pods);
-	if (s->cl.npod_ids > 0) /* no snapshot array growth inside the halves */
-		snap_of(h, s->cl.pod_by_id[s->cl.npod_ids - 1]);
+	snap_reserve(h, s->cl.npod_ids);
 	h->now = s->eng.now;
 	helper_split(s->help, read_part, h);
 }
