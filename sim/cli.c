@@ -33,6 +33,7 @@
 #include "sweep.h"
 #include "sweep_cli.h"
 #include "units.h"
+#include "writer.h"
 #include "ydoc.h"
 
 #define EXIT_RUN 1
@@ -159,6 +160,7 @@ static int cmd_run(int argc, char **argv)
 	struct err e = {0};
 	int64_t run_id = 0;
 	char *dbpath = NULL, *params = NULL;
+	struct writer *wr;
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "--db", NULL))) {
@@ -208,16 +210,23 @@ static int cmd_run(int argc, char **argv)
 	/* One run alone: by default a second core takes half of the per-pod
 	 * walks (same results with --threads 1). */
 	o.threads = (int)threads;
+	dbpath = db ? xstrdup(db) : default_db(sc.name);
+	/* Into a new file, with a second core: rows are written as the run
+	 * goes (writer.h); otherwise all at its end. */
+	wr = threads >= 2 ? writer_start(dbpath, &res) : NULL;
 	signal(SIGINT, on_sigint);
 	rc = run_exec(&sc, &o, &res, &e);
-	if (rc == 0) {
-		dbpath = db ? xstrdup(db) : default_db(sc.name);
+	if (rc == 0 && wr) {
+		rc = writer_finish(wr, &run_id, &e);
+		wr = NULL;
+	} else if (rc == 0) {
 		rc = store_open(&st, dbpath, 0, &e);
 		if (rc == 0) {
 			rc = store_write_run(&st, &res, &run_id, &e);
 			store_close(&st);
 		}
 	}
+	writer_free(wr);
 	if (rc == 0)
 		print_summary(&res, run_id, dbpath);
 	else

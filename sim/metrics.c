@@ -214,6 +214,8 @@ static void on_sample(void *ctx, void *obj, uint64_t k)
 		sample_nodes(s, &tk, plan.pod == POD_SAMPLES_POD);
 	for (int i = 0; i < s->sc->nworkloads; i++)
 		sample_service(s, &s->wl[i], s->sc->sample_interval);
+	/* Every row so far is complete: a streaming writer may take them. */
+	results_publish(s->res);
 	if (next <= s->end + 1e-9)
 		engine_at(&s->eng, next, on_sample, NULL, k + 1);
 }

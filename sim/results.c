@@ -17,6 +17,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,27 @@ const char *results_name(struct results *r, const char *s)
 	return t->slots[j].name;
 }
 
+struct results_sync {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t published[RES_NSTREAM];
+	int over;
+};
+
+/* A streamed table moves only under the lock: the writer may be copying
+ * published rows out of it. Rows past the published count are the run's
+ * alone, so filling them needs no lock. */
+#define GROW_STREAMED(r, ptr, n, cap)                               \
+	do {                                                        \
+		if ((size_t)(n) >= (size_t)(cap)) {                 \
+			if ((r)->sync)                              \
+				pthread_mutex_lock(&(r)->sync->mu); \
+			GROW(ptr, n, cap);                          \
+			if ((r)->sync)                              \
+				pthread_mutex_unlock(&(r)->sync->mu); \
+		}                                                   \
+	} while (0)
+
 void results_init(struct results *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -98,6 +120,11 @@ void results_release(struct results *r)
 	free(r->pod_samples);
 	free(r->service_samples);
 	free(r->scores);
+	if (r->sync) {
+		pthread_mutex_destroy(&r->sync->mu);
+		pthread_cond_destroy(&r->sync->cv);
+		free(r->sync);
+	}
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -139,7 +166,7 @@ void results_event(struct results *r, double t, const char *kind, const char *ob
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 
-	GROW(r->events, r->n_events, r->cap_events);
+	GROW_STREAMED(r, r->events, r->n_events, r->cap_events);
 	ev = &r->events[r->n_events++];
 	ev->t = t;
 	ev->kind = kind;
@@ -155,7 +182,7 @@ struct res_node_sample *results_add_node_samples(struct results *r, size_t n)
 
 	if (n == 0)
 		return NULL;
-	GROW(r->node_samples, r->n_node_samples + n - 1, r->cap_node_samples);
+	GROW_STREAMED(r, r->node_samples, r->n_node_samples + n - 1, r->cap_node_samples);
 	s = memset(&r->node_samples[r->n_node_samples], 0, n * sizeof(*s));
 	r->n_node_samples += n;
 	for (size_t i = 0; i < n; i++)
@@ -170,7 +197,7 @@ struct res_node_sample *results_add_node_sample(struct results *r)
 
 struct res_pod_sample *results_add_pod_sample(struct results *r)
 {
-	GROW(r->pod_samples, r->n_pod_samples, r->cap_pod_samples);
+	GROW_STREAMED(r, r->pod_samples, r->n_pod_samples, r->cap_pod_samples);
 	return memset(&r->pod_samples[r->n_pod_samples++], 0, sizeof(*r->pod_samples));
 }
 
@@ -178,7 +205,7 @@ struct res_service_sample *results_add_service_sample(struct results *r)
 {
 	struct res_service_sample *s;
 
-	GROW(r->service_samples, r->n_service_samples, r->cap_service_samples);
+	GROW_STREAMED(r, r->service_samples, r->n_service_samples, r->cap_service_samples);
 	s = memset(&r->service_samples[r->n_service_samples++], 0, sizeof(*s));
 	s->p50_ms = s->p95_ms = s->p99_ms = NAN;
 	return s;
@@ -186,6 +213,92 @@ struct res_service_sample *results_add_service_sample(struct results *r)
 
 struct res_score *results_add_score(struct results *r)
 {
-	GROW(r->scores, r->n_scores, r->cap_scores);
+	GROW_STREAMED(r, r->scores, r->n_scores, r->cap_scores);
 	return memset(&r->scores[r->n_scores++], 0, sizeof(*r->scores));
+}
+
+/* ---- streaming --------------------------------------------------------- */
+
+void results_sync_start(struct results *r)
+{
+	assert(!r->sync);
+	r->sync = xcalloc(1, sizeof(*r->sync));
+	pthread_mutex_init(&r->sync->mu, NULL);
+	pthread_cond_init(&r->sync->cv, NULL);
+}
+
+static void counts(const struct results *r, size_t n[RES_NSTREAM])
+{
+	n[RES_EVENTS] = r->n_events;
+	n[RES_NODE_SAMPLES] = r->n_node_samples;
+	n[RES_POD_SAMPLES] = r->n_pod_samples;
+	n[RES_SERVICE_SAMPLES] = r->n_service_samples;
+	n[RES_SCORES] = r->n_scores;
+}
+
+static void publish(struct results *r, int over)
+{
+	struct results_sync *y = r->sync;
+
+	if (!y)
+		return;
+	pthread_mutex_lock(&y->mu);
+	counts(r, y->published);
+	y->over |= over;
+	pthread_cond_signal(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+}
+
+void results_publish(struct results *r)
+{
+	publish(r, 0);
+}
+
+void results_sync_end(struct results *r)
+{
+	publish(r, 1);
+}
+
+static int news(const struct results_sync *y, const size_t done[RES_NSTREAM])
+{
+	for (int t = 0; t < RES_NSTREAM; t++)
+		if (y->published[t] > done[t])
+			return 1;
+	return 0;
+}
+
+int results_sync_wait(struct results *r, const size_t done[RES_NSTREAM],
+		      size_t pub[RES_NSTREAM])
+{
+	struct results_sync *y = r->sync;
+	int over;
+
+	pthread_mutex_lock(&y->mu);
+	while (!y->over && !news(y, done))
+		pthread_cond_wait(&y->cv, &y->mu);
+	memcpy(pub, y->published, sizeof(y->published));
+	over = y->over;
+	pthread_mutex_unlock(&y->mu);
+	return over;
+}
+
+size_t results_sync_copy(struct results *r, enum res_stream t, size_t from, size_t n, void *buf)
+{
+	const void *rows[RES_NSTREAM];
+	static const size_t size[RES_NSTREAM] = {
+		sizeof(struct res_event), sizeof(struct res_node_sample),
+		sizeof(struct res_pod_sample), sizeof(struct res_service_sample),
+		sizeof(struct res_score),
+	};
+
+	pthread_mutex_lock(&r->sync->mu);
+	assert(from + n <= r->sync->published[t]);
+	rows[RES_EVENTS] = r->events;
+	rows[RES_NODE_SAMPLES] = r->node_samples;
+	rows[RES_POD_SAMPLES] = r->pod_samples;
+	rows[RES_SERVICE_SAMPLES] = r->service_samples;
+	rows[RES_SCORES] = r->scores;
+	memcpy(buf, (const char *)rows[t] + from * size[t], n * size[t]);
+	pthread_mutex_unlock(&r->sync->mu);
+	return size[t];
 }

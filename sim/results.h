@@ -14,6 +14,13 @@
  *
  * Cost: appends are amortised O(1). Memory grows with samples and events,
  * never with the number of requests.
+ *
+ * Streaming (writer.h): the tables a run appends to while it runs (events,
+ * samples, scores) may be read by a writer thread as the run goes. The run
+ * calls results_publish at points where every row appended so far is
+ * complete; the writer copies published rows under the results' lock,
+ * which the run also takes to move a streamed table (growing it). Without
+ * a writer (results_sync_start not called) none of this costs anything.
  */
 #ifndef CLUSTERSIM_RESULTS_H
 #define CLUSTERSIM_RESULTS_H
@@ -101,7 +108,18 @@ struct res_score {
 	struct type *name;        \
 	size_t n_##name, cap_##name
 
-struct name_table; /* interning hash set */
+struct name_table;   /* interning hash set */
+struct results_sync; /* results.c: the lock and counts a streaming writer reads */
+
+/* The tables a run appends to while it runs, in the order a writer takes them. */
+enum res_stream {
+	RES_EVENTS,
+	RES_NODE_SAMPLES,
+	RES_POD_SAMPLES,
+	RES_SERVICE_SAMPLES,
+	RES_SCORES,
+	RES_NSTREAM
+};
 
 struct results {
 	struct arena arena;
@@ -115,6 +133,7 @@ struct results {
 	RESULTS_TABLE(res_pod_sample, pod_samples);
 	RESULTS_TABLE(res_service_sample, service_samples);
 	RESULTS_TABLE(res_score, scores);
+	struct results_sync *sync; /* NULL: no streaming writer */
 };
 
 void results_init(struct results *r);
@@ -138,5 +157,24 @@ struct res_node_sample *results_add_node_samples(struct results *r, size_t n);
 struct res_pod_sample *results_add_pod_sample(struct results *r);
 struct res_service_sample *results_add_service_sample(struct results *r);
 struct res_score *results_add_score(struct results *r);
+
+/* ---- streaming (writer.h) ---------------------------------------------- */
+
+/* Lets a writer thread read rows as they are published (until results_release). */
+void results_sync_start(struct results *r);
+/* Every row appended so far is complete: a writer may read it. O(1); a
+ * no-op without results_sync_start. */
+void results_publish(struct results *r);
+/* Publishes everything and tells the writer nothing more will come. */
+void results_sync_end(struct results *r);
+/* For the writer: blocks until some table has published rows beyond
+ * done[] or the run is over; fills pub[] with the published counts and
+ * returns 1 once the run is over (pub[] then final). */
+int results_sync_wait(struct results *r, const size_t done[RES_NSTREAM],
+		      size_t pub[RES_NSTREAM]);
+/* For the writer: copies published rows [from, from + n) of table t into
+ * buf (n rows of t's row type), under the lock. Returns the row size. */
+size_t results_sync_copy(struct results *r, enum res_stream t, size_t from, size_t n,
+			 void *buf);
 
 #endif

@@ -386,7 +386,8 @@ struct table {
 #define TABLE(name, index, bind) \
 	{ #name, name##_cols, (int)ARRAY_LEN(name##_cols), index, rows_##name, bind }
 
-/* In write order: runs first, since its insert assigns the run_id. */
+/* In write order: runs first, since its insert assigns the run_id; the
+ * tables a run streams (enum res_stream) last, in that enum's order. */
 static const struct table tables[] = {
 	{ "runs", runs_cols, (int)ARRAY_LEN(runs_cols), 0, rows_run, bind_run },
 	{ "summary", summary_cols, (int)ARRAY_LEN(summary_cols), 0, rows_summary, bind_summary },
@@ -709,13 +710,12 @@ static sqlite3_stmt *prepare_insert(struct store *s, const struct table *t, int 
 	return st;
 }
 
-/* Inserts every row of one table, STORE_ROWS_PER_INSERT at a time and the
+/* Inserts rows into one table, STORE_ROWS_PER_INSERT at a time and the
  * rest one by one; *count counts rows for the fault hook, which a
  * statement never steps over. */
-static int write_table(struct store *s, const struct table *t, const struct results *r,
-		       sqlite3_int64 run_id, long *count, struct err *e)
+static int write_rows(struct store *s, const struct table *t, struct rows rows,
+		      sqlite3_int64 run_id, long *count, struct err *e)
 {
-	struct rows rows = t->rows(r);
 	sqlite3_stmt *one = NULL, *many = NULL;
 	int nparams, rc = 0;
 	size_t i = 0;
@@ -745,6 +745,12 @@ static int write_table(struct store *s, const struct table *t, const struct resu
 	sqlite3_finalize(many);
 	sqlite3_finalize(one);
 	return rc;
+}
+
+static int write_table(struct store *s, const struct table *t, const struct results *r,
+		       sqlite3_int64 run_id, long *count, struct err *e)
+{
+	return write_rows(s, t, t->rows(r), run_id, count, e);
 }
 
 int store_write_run(struct store *s, const struct results *r, int64_t *run_id, struct err *e)
@@ -801,4 +807,66 @@ int store_has_run(struct store *s, const char *sha256, const char *params, uint6
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* ---- a run streamed into a new private file (writer.h) ----------------- */
+
+/* The tables written before the streamed ones (runs, summary, nodes, pods). */
+#define STORE_NFIXED (ARRAY_LEN(tables) - RES_NSTREAM)
+
+int store_create_private(struct store *s, const char *path, const char *target, struct err *e)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (make_parent(target, e) || writable_folder(target, e))
+		return ERR_RUN;
+	/* Messages name the file the user asked for. */
+	s->path = xstrdup(target);
+	unlink(path); /* a leftover of an earlier process with this pid */
+	rc = sqlite3_open_v2(path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, e, "cannot create");
+		store_close(s);
+		return ERR_RUN;
+	}
+	/* No journal and no syncs: the file is nobody's until it is complete;
+	 * a failure deletes it. */
+	if (exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", "cannot create", e) ||
+	    create_schema(s, e) || exec(s, "BEGIN", "cannot write run", e)) {
+		store_close(s);
+		return ERR_RUN;
+	}
+	return 0;
+}
+
+int store_append_rows(struct store *s, enum res_stream t, const void *rows, size_t n,
+		      size_t row_size, long *count, struct err *e)
+{
+	const struct table *tb = &tables[STORE_NFIXED + (size_t)t];
+
+	static const char *const names[RES_NSTREAM] = { "events", "node_samples", "pod_samples",
+							 "service_samples", "scores" };
+
+	assert(strcmp(tb->name, names[t]) == 0);
+	(void)names;
+	return write_rows(s, tb, (struct rows){ rows, n, row_size }, STORE_PRIVATE_RUN_ID, count,
+			  e);
+}
+
+int store_finish_private(struct store *s, const struct results *r, long *count, struct err *e)
+{
+	for (size_t i = 0; i < STORE_NFIXED; i++) {
+		if (write_table(s, &tables[i], r, STORE_PRIVATE_RUN_ID, count, e))
+			return ERR_RUN;
+		/* The file's first run: the run_id the streamed rows carry. */
+		assert(i != 0 || sqlite3_last_insert_rowid(s->db) == STORE_PRIVATE_RUN_ID);
+	}
+	/* A results database is in WAL mode for the processes that append to
+	 * it later (switching needs no other connection: it has none). */
+	if (exec(s, "COMMIT", "cannot write run", e) ||
+	    exec(s, "PRAGMA journal_mode = WAL", "cannot write run", e))
+		return ERR_RUN;
+	return 0;
 }

@@ -20,8 +20,10 @@
 #ifndef CLUSTERSIM_STORE_H
 #define CLUSTERSIM_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "base.h"
+#include "results.h"
 
 struct results;
 struct sqlite3;
@@ -42,6 +44,21 @@ int store_write_run(struct store *s, const struct results *r, int64_t *run_id, s
 /* Whether a run with this scenario hash, params JSON and seed exists (resume). */
 int store_has_run(struct store *s, const char *sha256, const char *params, uint64_t seed,
 		  int *found, struct err *e);
+
+/*
+ * A run streamed into a new file nobody else has opened (writer.h): the
+ * schema and an open transaction without journal (the file is deleted on
+ * failure, never rolled back); the streamed tables' rows as they come,
+ * with run_id STORE_PRIVATE_RUN_ID (the file's first run); then the other
+ * tables, COMMIT, and WAL mode like every results database. Messages name
+ * `target`, the file the private one becomes, whose folder is made and
+ * checked as store_open does. `count` is the fault hook's row count.
+ */
+#define STORE_PRIVATE_RUN_ID 1
+int store_create_private(struct store *s, const char *path, const char *target, struct err *e);
+int store_append_rows(struct store *s, enum res_stream t, const void *rows, size_t n,
+		      size_t row_size, long *count, struct err *e);
+int store_finish_private(struct store *s, const struct results *r, long *count, struct err *e);
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 

@@ -136,19 +136,31 @@ valid "$tmp/shared.db" 8
 
 # ---- full disk --------------------------------------------------------------
 # 200 KiB hold the schema of a new database but not a run (about 1 MB).
-(
-	trap '' XFSZ
-	ulimit -f 200
-	expect 1 "clustersim: $tmp/fsize.db: cannot write run: @(disk I/O error|database or disk is full)" \
-		"$bin" run "$tmp/s.yaml" --db "$tmp/fsize.db" --quiet
-	exit "$fails"
-) || fails=$((fails + 1))
-valid "$tmp/fsize.db" 0
+# Written at the run's end (--threads 1), the new file keeps the schema and
+# no run; streamed as the run goes (--threads 2, writer.h), the file never
+# appears, nor the private one it is written as.
+for threads in 1 2; do
+	(
+		trap '' XFSZ
+		ulimit -f 200
+		expect 1 "clustersim: $tmp/fsize$threads.db: cannot write run: @(disk I/O error|database or disk is full)" \
+			"$bin" run "$tmp/s.yaml" --db "$tmp/fsize$threads.db" --quiet --threads "$threads"
+		exit "$fails"
+	) || fails=$((fails + 1))
+done
+valid "$tmp/fsize1.db" 0
+[ ! -e "$tmp/fsize2.db" ] || fail "full disk, streamed: $tmp/fsize2.db was created"
 if [ "$(id -u)" = 0 ] && mkdir "$tmp/mnt" && mount -t tmpfs -o size=256k tmpfs "$tmp/mnt" 2>/dev/null; then
 	mnt=$tmp/mnt
-	expect 1 "clustersim: $mnt/full.db: cannot write run: database or disk is full" \
-		"$bin" run "$tmp/s.yaml" --db "$mnt/full.db" --quiet
-	valid "$mnt/full.db" 0
+	expect 1 "clustersim: $mnt/full1.db: cannot write run: database or disk is full" \
+		"$bin" run "$tmp/s.yaml" --db "$mnt/full1.db" --quiet --threads 1
+	valid "$mnt/full1.db" 0
+	rm -f "$mnt/full1.db"*
+	expect 1 "clustersim: $mnt/full2.db: cannot write run: database or disk is full" \
+		"$bin" run "$tmp/s.yaml" --db "$mnt/full2.db" --quiet --threads 2
+	[ ! -e "$mnt/full2.db" ] || fail "full disk, streamed: $mnt/full2.db was created"
+	leftover=$(find "$mnt" -name '.*.partial-*')
+	[ -z "$leftover" ] || fail "full disk: private files left behind: $leftover"
 	umount "$mnt"
 	mnt=
 else
@@ -182,6 +194,11 @@ if [ "${as_user[0]:-}" != skip ]; then
 else
 	echo "store_errors: read-only cases skipped (root without setpriv)"
 fi
+
+# Runs streamed into new files (writer.h) leave no private file behind:
+# not when they fail, not when another process created the file first.
+leftover=$(find "$tmp" -name '.*.partial-*')
+[ -z "$leftover" ] || fail "private files left behind: $leftover"
 
 [ "$fails" = 0 ] && echo "store_errors: ok"
 [ "$fails" = 0 ]
