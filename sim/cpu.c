@@ -235,6 +235,12 @@ static void slot_time(const struct cpu_node *n, struct cpu_slot *sl)
 
 /* ---- the node's heap of completion times (ties: slot index) ------------ */
 
+/* Only groups with a job to finish (t_done finite) are in the heap: a node
+ * has about 20 groups but one or two busy at a time, so the heap is a
+ * line or two instead of a walk past idle groups' INFINITY on every
+ * change. A group leaving it has hpos NO_HPOS. */
+#define NO_HPOS UINT32_MAX
+
 static int done_less(struct cpu_done a, struct cpu_done b)
 {
 	return a.t != b.t ? a.t < b.t : a.slot < b.slot;
@@ -248,7 +254,7 @@ static void done_place(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 
 static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 {
-	uint32_t m = n->ngroups;
+	uint32_t m = n->nheap;
 
 	for (;;) {
 		uint32_t l = 2 * pos + 1, c;
@@ -263,12 +269,9 @@ static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
 	done_place(n, pos, e);
 }
 
-/* Slot i's t_done changed: moves its entry up or down. */
-static void done_fix(struct cpu_node *n, uint32_t i)
+/* Puts e at the hole pos, up or down from there. */
+static void done_sift(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 {
-	uint32_t pos = n->hpos[i];
-	struct cpu_done e = { slot_at(n, i)->t_done, i, n->updates };
-
 	if (pos > 0 && done_less(e, n->heap[(pos - 1) / 2])) {
 		do {
 			done_place(n, pos, n->heap[(pos - 1) / 2]);
@@ -280,12 +283,34 @@ static void done_fix(struct cpu_node *n, uint32_t i)
 	}
 }
 
-/* Floyd's heap construction over every slot: O(G). */
+/* Slot i's t_done changed: moves its entry, enters or leaves the heap. */
+static void done_fix(struct cpu_node *n, uint32_t i)
+{
+	uint32_t pos = n->hpos[i];
+	struct cpu_done e = { slot_at(n, i)->t_done, i, n->updates };
+
+	if (isinf(e.t)) {
+		if (pos == NO_HPOS)
+			return;
+		n->hpos[i] = NO_HPOS;
+		if (pos != --n->nheap)
+			done_sift(n, pos, n->heap[n->nheap]);
+		return;
+	}
+	done_sift(n, pos == NO_HPOS ? n->nheap++ : pos, e);
+}
+
+/* Floyd's heap construction over the busy slots: O(G). */
 static void done_build(struct cpu_node *n)
 {
-	for (uint32_t i = 0; i < n->ngroups; i++)
-		done_place(n, i, (struct cpu_done){ slot_at(n, i)->t_done, i, n->updates });
-	for (uint32_t i = n->ngroups / 2; i-- > 0;)
+	n->nheap = 0;
+	for (uint32_t i = 0; i < n->ngroups; i++) {
+		double t = slot_at(n, i)->t_done;
+		n->hpos[i] = NO_HPOS;
+		if (!isinf(t))
+			done_place(n, n->nheap++, (struct cpu_done){ t, i, n->updates });
+	}
+	for (uint32_t i = n->nheap / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
 }
 
@@ -428,7 +453,9 @@ static void node_fire(void *ctx, void *obj, uint64_t arg);
 /* The earliest completion: the heap's top, or the re-split's scan. */
 static struct cpu_done node_top(const struct cpu_node *n)
 {
-	return n->heap_stale ? n->top : n->heap[0];
+	if (n->heap_stale)
+		return n->top;
+	return n->nheap ? n->heap[0] : (struct cpu_done){ INFINITY, 0, n->updates };
 }
 
 /* Moves the node's one event to the earliest completion over its groups. */

@@ -37,8 +37,9 @@
  * V + W and sits in the group's min-heap of tags (ties: start order). Each
  * group's clock is brought to now lazily, when the group itself changes or
  * its rate does, and the group knows the absolute time its earliest job
- * ends at its current rate. The node keeps those times in a small indexed
- * heap (ties: slot index; after a re-split the earliest is found by a scan
+ * ends at its current rate. The node keeps the finite ones (groups with
+ * jobs) in a small indexed heap (ties: slot index; after a re-split the
+ * earliest is found by a scan
  * and the heap rebuilt only when the fast path needs it) and ONE pending
  * engine event at its minimum.
  *
@@ -155,9 +156,11 @@ struct cpu_node {
 	struct cpu_group **groups;
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
 	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
-	uint32_t *hpos;           /* hpos[i]: slot i's position in heap */
+	uint32_t *hpos;           /* hpos[i]: slot i's position in heap, or UINT32_MAX
+				   * when it has no job to finish (not in it) */
 	uint32_t *dirty_list;     /* slots changed inside the current batch */
 	uint32_t ngroups, cap, ndirty;
+	uint32_t nheap;    /* entries in heap: the groups whose t_done is finite */
 	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
 	int contended;     /* the last split was water-filling */
 	int full;          /* the next update must re-split every group */
