@@ -145,13 +145,23 @@ static int64_t nanocores(double cores)
 	return isinf(cores) ? INT64_MAX : (int64_t)llround(cores * NANO);
 }
 
-static void mark_dirty(struct cpu_node *n, struct cpu_slot *sl, uint32_t i)
+static void mark_dirty(struct cpu_node *n, struct cpu_slot *sl)
 {
 	if (!sl->dirty) {
 		sl->dirty = 1;
-		n->dirty_list[n->ndirty++] = i;
+		if (n->ndirty == 0)
+			n->dirty0 = sl;
+		else
+			n->dirty_more[n->ndirty - 1] = sl;
+		n->ndirty++;
 	}
 	n->dirty = 1;
+}
+
+/* The k-th slot changed in the current batch. */
+static struct cpu_slot *dirty_at(const struct cpu_node *n, uint32_t k)
+{
+	return k ? n->dirty_more[k - 1] : n->dirty0;
 }
 
 /* The group's idle and limit in nanocores, for the exact sum (they change
@@ -181,7 +191,7 @@ static void slot_sync(struct cpu_group *g)
 		sl->vclock = 0;
 	n->dsum += dq - sl->dq;
 	sl->dq = dq;
-	mark_dirty(n, sl, g->index);
+	mark_dirty(n, sl);
 }
 
 /* Brings the node's integrated CPU-seconds to now at the current total. */
@@ -283,11 +293,11 @@ static void done_sift(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 	}
 }
 
-/* Slot i's t_done changed: moves its entry, enters or leaves the heap. */
-static void done_fix(struct cpu_node *n, uint32_t i)
+/* A slot's t_done changed: moves its entry, enters or leaves the heap. */
+static void done_fix(struct cpu_node *n, struct cpu_slot *sl)
 {
-	uint32_t pos = n->hpos[i];
-	struct cpu_done e = { slot_at(n, i)->t_done, i, n->updates };
+	uint32_t i = sl->g->index, pos = n->hpos[i];
+	struct cpu_done e = { sl->t_done, sl, i, n->updates };
 
 	if (isinf(e.t)) {
 		if (pos == NO_HPOS)
@@ -305,10 +315,10 @@ static void done_build(struct cpu_node *n)
 {
 	n->nheap = 0;
 	for (uint32_t i = 0; i < n->ngroups; i++) {
-		double t = slot_at(n, i)->t_done;
+		struct cpu_slot *sl = slot_at(n, i);
 		n->hpos[i] = NO_HPOS;
-		if (!isinf(t))
-			done_place(n, n->nheap++, (struct cpu_done){ t, i, n->updates });
+		if (!isinf(sl->t_done))
+			done_place(n, n->nheap++, (struct cpu_done){ sl->t_done, sl, i, n->updates });
 	}
 	for (uint32_t i = n->nheap / 2; i-- > 0;)
 		done_down(n, n->heap[i], i);
@@ -422,10 +432,12 @@ static void node_resplit(struct cpu_node *n)
 	n->full = 0;
 	/* The earliest by a scan; the heap is rebuilt only if the node goes
 	 * back to the fast path (contended nodes re-split on every change). */
-	n->top = (struct cpu_done){ INFINITY, 0, n->updates };
-	for (i = 0; i < n->ngroups; i++)
-		if (slot_at(n, i)->t_done < n->top.t)
-			n->top = (struct cpu_done){ slot_at(n, i)->t_done, i, n->updates };
+	n->top = (struct cpu_done){ INFINITY, NULL, 0, n->updates };
+	for (i = 0; i < n->ngroups; i++) {
+		struct cpu_slot *sl = slot_at(n, i);
+		if (sl->t_done < n->top.t)
+			n->top = (struct cpu_done){ sl->t_done, sl, i, n->updates };
+	}
 	n->heap_stale = 1;
 }
 
@@ -438,11 +450,11 @@ static void node_retime(struct cpu_node *n)
 		n->heap_stale = 0;
 	}
 	for (uint32_t k = 0; k < n->ndirty; k++) {
-		struct cpu_slot *sl = slot_at(n, n->dirty_list[k]);
+		struct cpu_slot *sl = dirty_at(n, k);
 		slot_uncontended(sl);
 		slot_time(n, sl);
 		sl->dirty = 0;
-		done_fix(n, n->dirty_list[k]);
+		done_fix(n, sl);
 	}
 	n->ndirty = 0;
 	n->alloc = (double)n->dsum / NANO;
@@ -455,13 +467,13 @@ static struct cpu_done node_top(const struct cpu_node *n)
 {
 	if (n->heap_stale)
 		return n->top;
-	return n->nheap ? n->heap[0] : (struct cpu_done){ INFINITY, 0, n->updates };
+	return n->nheap ? n->heap[0] : (struct cpu_done){ INFINITY, NULL, 0, n->updates };
 }
 
 /* Moves the node's one event to the earliest completion over its groups. */
 static void node_schedule(struct cpu_node *n)
 {
-	struct cpu_done top = n->ngroups ? node_top(n) : (struct cpu_done){ INFINITY, 0, 0 };
+	struct cpu_done top = n->ngroups ? node_top(n) : (struct cpu_done){ INFINITY, NULL, 0, 0 };
 	double best = top.t;
 
 	if (isinf(best)) {
@@ -474,9 +486,9 @@ static void node_schedule(struct cpu_node *n)
 		return;
 	/* Hints for node_warm, read only from a slot this update touched:
 	 * reading another would be the very miss they are meant to avoid. */
-	n->hint_slot = slot_at(n, top.slot);
+	n->hint_slot = top.sl;
 	if (top.stamp == n->updates) {
-		const struct cpu_slot *sl = slot_at(n, top.slot);
+		const struct cpu_slot *sl = top.sl;
 		n->hint_job = sl->min_job;
 		n->hint_owner = sl->g->warm;
 		n->hint_heap = sl->g->heap;
@@ -549,7 +561,7 @@ static void node_fire(void *ctx, void *obj, uint64_t arg)
 	(void)ctx;
 	(void)arg;
 	n->ev = 0;
-	sl = slot_at(n, node_top(n).slot);
+	sl = node_top(n).sl;
 	g = sl->g;
 	touch(g);
 	assert(g->njobs && sl->t_done == n->eng->now);
@@ -591,12 +603,12 @@ void cpu_node_release(struct cpu_node *n)
 	free(n->order);
 	free(n->heap);
 	free(n->hpos);
-	free(n->dirty_list);
+	free(n->dirty_more);
 	n->groups = NULL;
 	n->order = NULL;
 	n->heap = NULL;
 	n->hpos = NULL;
-	n->dirty_list = NULL;
+	n->dirty_more = NULL;
 	n->ev = 0;
 }
 
@@ -669,7 +681,7 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
 		n->hpos = xrealloc(n->hpos, n->cap * sizeof(*n->hpos));
-		n->dirty_list = xrealloc(n->dirty_list, n->cap * sizeof(*n->dirty_list));
+		n->dirty_more = xrealloc(n->dirty_more, n->cap * sizeof(*n->dirty_more));
 		for (uint32_t i = 0; i < n->ngroups; i++)
 			n->groups[i]->node_heap = n->heap;
 	}

@@ -120,7 +120,7 @@ struct cpu_slot {
 	double t_done;  /* s: when the job of min_tag ends at the current rate */
 	int64_t dq;     /* D in nanocores, the node's exact sum's term */
 	const void *min_job; /* the job of min_tag, NULL with none (a hint) */
-	uint32_t dirty; /* changed inside a batch, in node->dirty_list */
+	uint32_t dirty; /* changed inside a batch, in node->dirty0 / dirty_more */
 };
 
 /* What a job's start and end read comes first: the group's fields, its
@@ -144,9 +144,10 @@ struct cpu_group {
 /* An entry of a node's heap of completion times: a copy of the slot's
  * t_done, so that sifting reads the heap array only. */
 struct cpu_done {
-	double t;       /* s */
-	uint32_t slot;  /* the group's index in node->groups */
-	uint32_t stamp; /* node->updates when placed: its slot is in the cache */
+	double t;              /* s */
+	struct cpu_slot *sl;   /* the slot (not read through node->groups: a miss) */
+	uint32_t slot;         /* the group's index in node->groups */
+	uint32_t stamp;        /* node->updates when placed: its slot is in the cache */
 };
 
 struct cpu_node {
@@ -158,7 +159,10 @@ struct cpu_node {
 	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
 	uint32_t *hpos;           /* hpos[i]: slot i's position in heap, or UINT32_MAX
 				   * when it has no job to finish (not in it) */
-	uint32_t *dirty_list;     /* slots changed inside the current batch */
+	/* Slots changed inside the current batch: the first in the node itself
+	 * (usually the only one: its line is fetched anyway), more in dirty_more. */
+	struct cpu_slot *dirty0;
+	struct cpu_slot **dirty_more;
 	uint32_t ngroups, cap, ndirty;
 	uint32_t nheap;    /* entries in heap: the groups whose t_done is finite */
 	int64_t dsum;      /* nanocores: sum of the groups' demands, exact */
