@@ -19,6 +19,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base.h"
 
@@ -106,6 +107,14 @@ static void heap_push(struct cpu_group *g, struct cpu_job *j)
 {
 	struct cpu_heap_ent x = { j->tag, j->seq, j };
 
+	if (!g->heap) {
+		g->heap = g->inl;
+		g->cap = CPU_GROUP_INLINE;
+	} else if (g->njobs == g->cap && g->heap == g->inl) {
+		g->heap = xmalloc(2 * (size_t)g->cap * sizeof(*g->heap));
+		memcpy(g->heap, g->inl, sizeof(g->inl));
+		g->cap *= 2;
+	}
 	GROW(g->heap, g->njobs, g->cap);
 	g->heap[g->njobs] = x;
 	j->pos = g->njobs++;
@@ -744,7 +753,8 @@ void cpu_group_remove(struct cpu_group *g)
 void cpu_group_release(struct cpu_group *g)
 {
 	assert(!g->node);
-	free(g->heap);
+	if (g->heap != g->inl)
+		free(g->heap);
 	g->heap = NULL;
 	g->cap = 0;
 }

@@ -123,6 +123,8 @@ struct cpu_slot {
 	uint32_t dirty; /* changed inside a batch, in node->dirty0 / dirty_more */
 };
 
+enum { CPU_GROUP_INLINE = 2 }; /* heap entries kept in the group itself */
+
 /* What a job's start and end read comes first: the group's fields, its
  * share, then its slot (the slot reads the share through g). */
 struct cpu_group {
@@ -139,6 +141,11 @@ struct cpu_group {
 	double used;           /* CPU-s used, while not on a node (on a node: its slot) */
 	const void *warm;      /* the owner's hot lines (3), fetched ahead of one of
 				* its jobs' completion; NULL: none (cpu_group_warm) */
+	/* The heap's first entries, in the group itself: a group mostly runs
+	 * one or two jobs, and a separate array was a miss at each start. The
+	 * heap moves to an allocation when it outgrows them (so a group must
+	 * not be copied while it has jobs). */
+	struct cpu_heap_ent inl[CPU_GROUP_INLINE];
 };
 
 /* An entry of a node's heap of completion times: a copy of the slot's
