@@ -125,6 +125,7 @@ static void grow_domains(struct cluster *c, struct cluster_key *k)
 		k->live = xcalloc((size_t)c->nclass + 1, sizeof(*k->live));
 		k->all = xcalloc((size_t)c->nclass + 1, sizeof(*k->all));
 		k->sum_all = xcalloc((size_t)c->nclass + 1, sizeof(*k->sum_all));
+		k->nz = xcalloc((size_t)c->nclass + 1, sizeof(*k->nz));
 	}
 	for (int i = 0; i < c->nclass; i++) {
 		k->live[i] = xrealloc(k->live[i], bytes);
@@ -193,6 +194,21 @@ int cluster_key(const struct cluster *c, const char *key)
 	return -1;
 }
 
+/* Domain d's count of a class went from `before` to `after`: keeps the
+ * class's list of domains with pods. */
+static void nz_update(struct cluster_nz *z, int d, int32_t before, int32_t after)
+{
+	if (before == 0 && after > 0) {
+		GROW(z->d, z->n, z->cap);
+		z->d[z->n++] = d;
+	} else if (before > 0 && after == 0) {
+		int i = 0;
+		while (z->d[i] != d)
+			i++;
+		z->d[i] = z->d[--z->n];
+	}
+}
+
 /* Adds delta to the live and/or all counters of every class of p's
  * workload in every domain of p's node. */
 static void count_pod(struct cluster *c, const struct pod *p, int dlive, int dall)
@@ -209,6 +225,9 @@ static void count_pod(struct cluster *c, const struct pod *p, int dlive, int dal
 			c->keys[k].live[cls][d] += dlive;
 			c->keys[k].all[cls][d] += dall;
 			c->keys[k].sum_all[cls] += dall;
+			if (dall)
+				nz_update(&c->keys[k].nz[cls], d, c->keys[k].all[cls][d] - dall,
+					  c->keys[k].all[cls][d]);
 			assert(c->keys[k].live[cls][d] >= 0 && c->keys[k].all[cls][d] >= 0);
 		}
 	}
@@ -241,9 +260,11 @@ void cluster_release(struct cluster *c)
 		for (int i = 0; key->live && i < c->nclass; i++) {
 			free(key->live[i]);
 			free(key->all[i]);
+			free(key->nz[i].d);
 		}
 		free(key->live);
 		free(key->all);
+		free(key->nz);
 		free(key->sum_all);
 		free(key->dom);
 		free(key->map);

@@ -139,6 +139,15 @@ struct cluster_domain {
  * node n" for one class and every node in turn; a bind touches a few
  * classes of one domain.
  */
+/* The domains holding pods of one class, in no order: the inter-pod
+ * affinity score visits these instead of every domain (with the hostname
+ * key, every node), O(pods of the class) rather than O(nodes) per
+ * scheduling decision. A class's pods are few; removal searches. */
+struct cluster_nz {
+	int *d;
+	int n, cap;
+};
+
 struct cluster_key {
 	const char *key;
 	struct cluster_domain *dom;
@@ -146,6 +155,7 @@ struct cluster_key {
 	int32_t **live;         /* [nclass][cap_dom]: bound, not terminating */
 	int32_t **all;          /* [nclass][cap_dom]: bound */
 	int32_t *sum_all;       /* [nclass]: all[cls] summed over the domains */
+	struct cluster_nz *nz;  /* [nclass]: the domains where all[cls] > 0 */
 	int *map;               /* open addressing value -> domain index, -1 empty */
 	int map_cap;
 	int *lives;             /* indexes of the domains with nodes > 0 */

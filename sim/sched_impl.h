@@ -105,7 +105,12 @@ struct sched_cycle {
 	int naff, nanti, nexist;
 	int aff_any;               /* some existing pod matches all required terms */
 	int64_t **tscore;          /* per key: per domain score, NULL when unused */
-	struct sbuf *tbuf;         /* per key */
+	int64_t **tzero;           /* per key: tscore's array, all 0 between cycles */
+	int *tzero_n;              /* per key: domains tzero has room for */
+	struct tdom {
+		int key, d;
+	} *touched;                /* the entries of tzero this cycle made non-zero */
+	int ntouched, cap_touched;
 	int *used_keys, nused;
 
 	/* framework scratch */

@@ -9,6 +9,7 @@
  */
 #include "sched_impl.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -86,29 +87,50 @@ affinity:
 	return SCHED_UNRESOLVABLE;
 }
 
+/* Key k's per-domain scores, all 0, with room for ndom domains. */
+static int64_t *scores_of(struct sched_cycle *cy, int k, int ndom)
+{
+	if (cy->tzero_n[k] < ndom) {
+		int n = ndom > 32 ? 2 * ndom : 64;
+		cy->tzero[k] = xrealloc(cy->tzero[k], (size_t)n * sizeof(int64_t));
+		memset(cy->tzero[k] + cy->tzero_n[k], 0,
+		       (size_t)(n - cy->tzero_n[k]) * sizeof(int64_t));
+		cy->tzero_n[k] = n;
+	}
+	return cy->tzero[k];
+}
+
 /* Adds weight x (pods of cls) to every domain of key k holding such pods;
- * returns whether any domain got an entry. */
+ * returns whether any domain got an entry. Visits the class's domains
+ * with pods (cluster_nz), not every domain of the key: with the hostname
+ * key that is O(pods of the class) instead of O(nodes) per decision.
+ * (Every such domain has a node: a domain loses its last node only after
+ * its pods, cluster.c.) */
 static int add_term(struct sched_cycle *cy, int k, int cls, int64_t weight)
 {
-	const struct cluster *c = cy->c;
-	const struct cluster_key *key = &c->keys[k];
-	int any = 0;
+	const struct cluster_key *key = &cy->c->keys[k];
+	const struct cluster_nz *z;
 
 	if (!cy->tscore[k]) {
-		cy->tscore[k] = sbuf_zero(&cy->tbuf[k], (size_t)key->ndom * sizeof(int64_t));
+		cy->tscore[k] = scores_of(cy, k, key->ndom);
 		cy->used_keys[cy->nused++] = k;
 	}
-	const int32_t *row = sched_all_row(c, k, cls);
-
-	for (int j = 0; j < key->nlive; j++) {
-		int d = key->lives[j];
-		int32_t m = row[d];
-		if (m > 0) {
-			cy->tscore[k][d] += weight * m;
-			any = 1;
-		}
+	if (!key->nz)
+		return 0;
+	z = &key->nz[cls];
+#ifndef NDEBUG
+	int live = 0;
+	for (int j = 0; j < key->nlive; j++)
+		live += key->all[cls][key->lives[j]] > 0;
+	assert(live == z->n);
+#endif
+	for (int j = 0; j < z->n; j++) {
+		int d = z->d[j];
+		cy->tscore[k][d] += weight * key->all[cls][d];
+		GROW(cy->touched, cy->ntouched, cy->cap_touched);
+		cy->touched[cy->ntouched++] = (struct tdom){ k, d };
 	}
-	return any;
+	return z->n > 0;
 }
 
 /*
@@ -123,6 +145,9 @@ int sched_interpod_prescore(struct sched_cycle *cy, struct node *const *nodes, i
 	int hard = cy->s->o.hard_pod_affinity_weight, any = 0;
 
 	(void)nodes, (void)n;
+	for (int i = 0; i < cy->ntouched; i++)
+		cy->tzero[cy->touched[i].key][cy->touched[i].d] = 0;
+	cy->ntouched = 0;
 	for (int i = 0; i < cy->nused; i++)
 		cy->tscore[cy->used_keys[i]] = NULL;
 	cy->nused = 0;

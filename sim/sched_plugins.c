@@ -67,7 +67,8 @@ void sched_cycle_init(struct sched_cycle *cy, struct sched *s)
 	cy->anti = xcalloc((size_t)maxn, sizeof(*cy->anti));
 	cy->exist = xcalloc((size_t)maxe, sizeof(*cy->exist));
 	cy->tscore = xcalloc((size_t)c->nkeys, sizeof(*cy->tscore));
-	cy->tbuf = xcalloc((size_t)c->nkeys, sizeof(*cy->tbuf));
+	cy->tzero = xcalloc((size_t)c->nkeys, sizeof(*cy->tzero));
+	cy->tzero_n = xcalloc((size_t)c->nkeys, sizeof(*cy->tzero_n));
 	cy->used_keys = xcalloc((size_t)c->nkeys, sizeof(int));
 	/* System default constraints (podtopologyspread/plugin.go):
 	 * hostname maxSkew 3, zone maxSkew 5, both ScheduleAnyway. */
@@ -82,7 +83,7 @@ void sched_cycle_release(struct sched_cycle *cy)
 		free(cy->ss_buf[i].p);
 	}
 	for (int k = 0; k < cy->c->nkeys; k++)
-		free(cy->tbuf[k].p);
+		free(cy->tzero[k]);
 	free(cy->aff);
 	free(cy->anti);
 	free(cy->exist);
@@ -91,7 +92,9 @@ void sched_cycle_release(struct sched_cycle *cy)
 	free(cy->sf_buf);
 	free(cy->ss_buf);
 	free(cy->tscore);
-	free(cy->tbuf);
+	free(cy->tzero);
+	free(cy->tzero_n);
+	free(cy->touched);
 	free(cy->used_keys);
 	free(cy->feasible);
 	free(cy->failed);
