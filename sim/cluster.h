@@ -43,10 +43,13 @@
  * ("all", as InterPodAffinity counts them) and of bound pods that are not
  * terminating ("live", as PodTopologySpread counts them). A plugin's
  * question "how many pods matching S are in the zone of node n" is then
- * one array read.
+ * one array read; per class, the domains where "all" is positive are also
+ * listed (cluster_nz), for the affinity score's walk over them.
  *
  * Cost: add/remove node O(#keys + #labels); add pod O(1); bind, terminate,
- * delete O(#keys x #classes of the pod's workload), all amortised; a
+ * delete O(#keys x #classes of the pod's workload), all amortised (plus,
+ * when a domain's last pod of a class leaves, a search of that class's
+ * domain list: O(pods of the class)); a
  * node's pod list is removable in O(1) (the pod stores its index).
  * Memory per domain: 2 x #classes int32 counters (hostname domains: one
  * per node); domains of removed nodes are kept (a value may come back).
