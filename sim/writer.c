@@ -103,6 +103,17 @@ static char *private_path(const char *path)
 	return p;
 }
 
+static void release(struct writer *w)
+{
+	if (w->st.db)
+		store_close(&w->st);
+	unlink(w->tmp);
+	free(w->buf);
+	free(w->tmp);
+	free(w->path);
+	free(w);
+}
+
 struct writer *writer_start(const char *path, struct results *r)
 {
 	struct writer *w;
@@ -115,36 +126,16 @@ struct writer *writer_start(const char *path, struct results *r)
 	w->path = xstrdup(path);
 	w->tmp = private_path(path);
 	if (store_create_private(&w->st, w->tmp, path, &e)) {
-		unlink(w->tmp);
-		free(w->tmp);
-		free(w->path);
-		free(w);
+		release(w);
 		return NULL;
 	}
 	w->buf = xmalloc(WRITER_BATCH * max_row_size());
 	results_sync_start(r);
 	if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
-		/* No thread: the end-of-run write, as without a writer. */
-		store_close(&w->st);
-		unlink(w->tmp);
-		free(w->buf);
-		free(w->tmp);
-		free(w->path);
-		free(w);
+		release(w); /* no thread: the end-of-run write, as without a writer */
 		return NULL;
 	}
 	return w;
-}
-
-static void release(struct writer *w)
-{
-	if (w->st.db)
-		store_close(&w->st);
-	unlink(w->tmp);
-	free(w->buf);
-	free(w->tmp);
-	free(w->path);
-	free(w);
 }
 
 void writer_free(struct writer *w)
