@@ -282,14 +282,19 @@ int results_sync_wait(struct results *r, const size_t done[RES_NSTREAM],
 	return over;
 }
 
+static const size_t stream_row_size[RES_NSTREAM] = {
+	sizeof(struct res_event), sizeof(struct res_node_sample), sizeof(struct res_pod_sample),
+	sizeof(struct res_service_sample), sizeof(struct res_score),
+};
+
+size_t results_stream_row_size(enum res_stream t)
+{
+	return stream_row_size[t];
+}
+
 size_t results_sync_copy(struct results *r, enum res_stream t, size_t from, size_t n, void *buf)
 {
 	const void *rows[RES_NSTREAM];
-	static const size_t size[RES_NSTREAM] = {
-		sizeof(struct res_event), sizeof(struct res_node_sample),
-		sizeof(struct res_pod_sample), sizeof(struct res_service_sample),
-		sizeof(struct res_score),
-	};
 
 	pthread_mutex_lock(&r->sync->mu);
 	assert(from + n <= r->sync->published[t]);
@@ -298,7 +303,7 @@ size_t results_sync_copy(struct results *r, enum res_stream t, size_t from, size
 	rows[RES_POD_SAMPLES] = r->pod_samples;
 	rows[RES_SERVICE_SAMPLES] = r->service_samples;
 	rows[RES_SCORES] = r->scores;
-	memcpy(buf, (const char *)rows[t] + from * size[t], n * size[t]);
+	memcpy(buf, (const char *)rows[t] + from * stream_row_size[t], n * stream_row_size[t]);
 	pthread_mutex_unlock(&r->sync->mu);
-	return size[t];
+	return stream_row_size[t];
 }

@@ -160,6 +160,8 @@ struct res_score *results_add_score(struct results *r);
 
 /* ---- streaming (writer.h) ---------------------------------------------- */
 
+/* Bytes of one row of streamed table t. */
+size_t results_stream_row_size(enum res_stream t);
 /* Lets a writer thread read rows as they are published (until results_release). */
 void results_sync_start(struct results *r);
 /* Every row appended so far is complete: a writer may read it. O(1); a

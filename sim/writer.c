@@ -38,16 +38,11 @@ struct writer {
 
 static size_t max_row_size(void)
 {
-	size_t m = sizeof(struct res_event);
+	size_t m = 0;
 
-	if (sizeof(struct res_node_sample) > m)
-		m = sizeof(struct res_node_sample);
-	if (sizeof(struct res_pod_sample) > m)
-		m = sizeof(struct res_pod_sample);
-	if (sizeof(struct res_service_sample) > m)
-		m = sizeof(struct res_service_sample);
-	if (sizeof(struct res_score) > m)
-		m = sizeof(struct res_score);
+	for (int t = 0; t < RES_NSTREAM; t++)
+		if (results_stream_row_size((enum res_stream)t) > m)
+			m = results_stream_row_size((enum res_stream)t);
 	return m;
 }
 
