@@ -268,7 +268,7 @@ static int done_less(struct cpu_done a, struct cpu_done b)
 static void done_place(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 {
 	n->heap[pos] = e;
-	n->hpos[e.slot] = pos;
+	e.sl->hpos = pos;
 }
 
 static void done_down(struct cpu_node *n, struct cpu_done e, uint32_t pos)
@@ -305,13 +305,13 @@ static void done_sift(struct cpu_node *n, uint32_t pos, struct cpu_done e)
 /* A slot's t_done changed: moves its entry, enters or leaves the heap. */
 static void done_fix(struct cpu_node *n, struct cpu_slot *sl)
 {
-	uint32_t i = sl->g->index, pos = n->hpos[i];
-	struct cpu_done e = { sl->t_done, sl, i, n->updates };
+	uint32_t pos = sl->hpos;
+	struct cpu_done e = { sl->t_done, sl, sl->g->index, n->updates };
 
 	if (isinf(e.t)) {
 		if (pos == NO_HPOS)
 			return;
-		n->hpos[i] = NO_HPOS;
+		sl->hpos = NO_HPOS;
 		if (pos != --n->nheap)
 			done_sift(n, pos, n->heap[n->nheap]);
 		return;
@@ -325,7 +325,7 @@ static void done_build(struct cpu_node *n)
 	n->nheap = 0;
 	for (uint32_t i = 0; i < n->ngroups; i++) {
 		struct cpu_slot *sl = slot_at(n, i);
-		n->hpos[i] = NO_HPOS;
+		sl->hpos = NO_HPOS;
 		if (!isinf(sl->t_done))
 			done_place(n, n->nheap++, (struct cpu_done){ sl->t_done, sl, i, n->updates });
 	}
@@ -557,7 +557,6 @@ static void node_warm(const void *obj, int stage)
 		__builtin_prefetch((const char *)n->hint_job + 64);
 	}
 	__builtin_prefetch(n->heap);
-	__builtin_prefetch(n->hpos);
 }
 
 static void node_fire(void *ctx, void *obj, uint64_t arg)
@@ -611,12 +610,10 @@ void cpu_node_release(struct cpu_node *n)
 	free(n->groups);
 	free(n->order);
 	free(n->heap);
-	free(n->hpos);
 	free(n->dirty_more);
 	n->groups = NULL;
 	n->order = NULL;
 	n->heap = NULL;
-	n->hpos = NULL;
 	n->dirty_more = NULL;
 	n->ev = 0;
 }
@@ -689,7 +686,6 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 		n->groups = xrealloc(n->groups, n->cap * sizeof(*n->groups));
 		n->order = xrealloc(n->order, n->cap * sizeof(*n->order));
 		n->heap = xrealloc(n->heap, n->cap * sizeof(*n->heap));
-		n->hpos = xrealloc(n->hpos, n->cap * sizeof(*n->hpos));
 		n->dirty_more = xrealloc(n->dirty_more, n->cap * sizeof(*n->dirty_more));
 		for (uint32_t i = 0; i < n->ngroups; i++)
 			n->groups[i]->node_heap = n->heap;
@@ -699,7 +695,8 @@ void cpu_group_add(struct cpu_node *n, struct cpu_group *g, const struct cpu_sha
 	n->order[n->ngroups] = n->ngroups;
 	n->groups[n->ngroups++] = g;
 	sl = &g->s;
-	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY };
+	*sl = (struct cpu_slot){ .g = g, .used = g->used, .t0 = n->eng->now, .t_done = INFINITY,
+				 .hpos = NO_HPOS };
 	slot_share(g);
 	slot_sync(g);
 	n->full = 1;

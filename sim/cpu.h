@@ -121,6 +121,10 @@ struct cpu_slot {
 	int64_t dq;     /* D in nanocores, the node's exact sum's term */
 	const void *min_job; /* the job of min_tag, NULL with none (a hint) */
 	uint32_t dirty; /* changed inside a batch, in node->dirty0 / dirty_more */
+	uint32_t hpos;  /* its position in node->heap, or UINT32_MAX when it has no
+			 * job to finish (not in it). In the slot, not in an array
+			 * of the node's: each change reads it, and the slot is in
+			 * lines the request fetched already */
 };
 
 enum { CPU_GROUP_INLINE = 2 }; /* heap entries kept in the group itself */
@@ -164,8 +168,6 @@ struct cpu_node {
 	struct cpu_group **groups;
 	uint32_t *order;          /* every slot index, by level as of the last water-filling */
 	struct cpu_done *heap;    /* min-heap on (t_done, slot index), keys inline */
-	uint32_t *hpos;           /* hpos[i]: slot i's position in heap, or UINT32_MAX
-				   * when it has no job to finish (not in it) */
 	/* Slots changed inside the current batch: the first in the node itself
 	 * (usually the only one: its line is fetched anyway), more in dirty_more. */
 	struct cpu_slot *dirty0;
