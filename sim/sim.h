@@ -183,7 +183,7 @@ static inline void sim_pod_set_unschedulable(struct sim_pod *sp, int on)
 }
 /* Cache hints for a request that will reach sp soon (service.c): its hot
  * lines (up to the end of its CPU group's slot), and, once those are in,
- * its node's CPU state. Hints only: a stale pointer costs a wasted fetch,
+ * its node's CPU state and memory sums. Hints only: a stale pointer costs a wasted fetch,
  * never a fault. */
 PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 {
@@ -226,6 +226,7 @@ PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)
 	__builtin_prefetch((const char *)n + 128);
 	__builtin_prefetch(g->node_heap);
 	__builtin_prefetch(g->heap);
+	__builtin_prefetch(sp->mem.node); /* a line: memory_request_admitted's */
 }
 
 static inline struct sim_node *sim_node_of(const struct node *n)
