@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int err_set(struct err *e, int code, const char *fmt, ...)
 {
@@ -103,10 +104,60 @@ char *xasprintf(const char *fmt, ...)
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t size, used;
+	int mapped; /* a huge-page region of its own (munmap), else malloc'ed */
 	_Alignas(16) unsigned char data[];
 };
 
 #define ARENA_CHUNK 65536
+/* Once an arena holds this much, its chunks are huge pages: it is a big
+ * run's state (every pod and node), which requests touch at random. With
+ * 4 KiB pages 100,000 pods span 14,000 pages, far more than the TLB
+ * covers, and each request's cache hints stalled on page walks: 7.5 %
+ * of the steady state at 10,000 nodes (docs/performance.md, sixth
+ * round). Small arenas (a scenario, a small run) stay in the heap. */
+#define ARENA_HUGE ((size_t)2 << 20)
+
+/* A 2 MiB-aligned region of ARENA_HUGE bytes with transparent huge pages
+ * asked for (the kernel's THP "madvise" mode, Debian's default; "never"
+ * leaves it 4 KiB pages, which is only slower). NULL if mmap fails. */
+static struct arena_chunk *chunk_huge(void)
+{
+	size_t len = 2 * ARENA_HUGE;
+	unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p;
+	struct arena_chunk *c;
+
+	if (m == MAP_FAILED)
+		return NULL;
+	p = (unsigned char *)(((uintptr_t)m + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	if (p + ARENA_HUGE < m + len)
+		munmap(p + ARENA_HUGE, (size_t)(m + len - (p + ARENA_HUGE)));
+#ifdef MADV_HUGEPAGE
+	madvise(p, ARENA_HUGE, MADV_HUGEPAGE);
+#endif
+	c = (struct arena_chunk *)(void *)p;
+	c->size = ARENA_HUGE - sizeof(*c);
+	c->mapped = 1;
+	return c;
+}
+
+static struct arena_chunk *chunk_new(const struct arena *a, size_t need)
+{
+	struct arena_chunk *c = NULL;
+
+	if (need <= ARENA_CHUNK / 4 && a->used_total >= ARENA_HUGE)
+		c = chunk_huge();
+	if (!c) {
+		size_t size = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
+		c = xmalloc(sizeof(*c) + size);
+		c->size = size;
+		c->mapped = 0;
+	}
+	c->used = 0;
+	return c;
+}
 
 void arena_init(struct arena *a)
 {
@@ -119,7 +170,10 @@ void arena_release(struct arena *a)
 	struct arena_chunk *c = a->head;
 	while (c) {
 		struct arena_chunk *next = c->next;
-		free(c);
+		if (c->mapped)
+			munmap(c, ARENA_HUGE);
+		else
+			free(c);
 		c = next;
 	}
 	a->head = NULL;
@@ -141,13 +195,10 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p;
 
 	if (!c || c->size - c->used < need) {
-		size_t size = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
-		c = xmalloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
+		c = chunk_new(a, need);
 		/* A big allocation gets its own chunk behind the current one so
 		 * the current chunk's free space is not wasted. */
-		if (a->head && size != ARENA_CHUNK) {
+		if (a->head && need > ARENA_CHUNK / 4) {
 			c->next = a->head->next;
 			a->head->next = c;
 		} else {
