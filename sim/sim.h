@@ -69,7 +69,9 @@ struct sim_node {
 
 /* Allocated on a cache line; what a request reads is in the first 344
  * bytes (six lines): sim, w, running, deleting, timer, mem's sums, then
- * srv's counters and group up to its slot (sim_pod_prefetch). */
+ * srv's counters and group up to its slot (sim_pod_prefetch). What the
+ * walks over all pods read besides is in the line after srv: p and the
+ * sample's fields (sim_pod_prefetch_walk_lines). */
 struct sim_pod {
 	struct sim *sim;
 	struct sim_workload *w;
@@ -79,15 +81,15 @@ struct sim_pod {
 	struct memory_pod mem;  /* its share of the node's memory sums */
 	struct serve srv;       /* the container's cgroup and request server */
 	struct pod *p;
+	double cpu_s_prev;      /* CPU-s at the previous sample */
+	double t_prev;          /* s, time of cpu_s_prev */
+	double run_t;           /* s, start of the current container */
 	int ep_pos;             /* index in w->ep, -1 when not an endpoint */
 	int live_pos;           /* index in w->live, -1 once deleted */
 	uint64_t fail_hash;     /* last FailedScheduling message, to dedupe */
 	int unschedulable;      /* PodScheduled=False, reason Unschedulable: its last
 				 * scheduling attempt failed (cleared when bound) */
 	const char *end_reason; /* pods.end_reason once deleted (static) */
-	double cpu_s_prev;      /* CPU-s at the previous sample */
-	double t_prev;          /* s, time of cpu_s_prev */
-	double run_t;           /* s, start of the current container */
 	double exit_t;          /* s, end of the last container (FinishedAt) */
 	struct backoff backoff; /* CrashLoopBackOff of its container */
 };
@@ -190,16 +192,32 @@ PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 	prefetch_span(sp, offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s));
 }
 
-/* Walks over every pod (samples, HPA syncs) read a pod and its sim_pod:
- * two dependent misses each. Called at step i of a walk over sps[0..n),
- * this fetches the sim_pod SIM_WALK_AHEAD steps ahead and, through it (fetched
+/* The lines of a sim_pod the walks over every pod (samples, HPA syncs)
+ * read: running and w, srv's counters, its group's node, the slot's
+ * integrals, p and the sample's fields; five of its nine lines. (All
+ * nine at SIM_WALK_AHEAD pods ahead were more misses in flight than the
+ * core tracks: the walk stalled on its first line.) */
+PREFETCH_INLINE void sim_pod_prefetch_walk_lines(const struct sim_pod *sp)
+{
+	if (!sp)
+		return;
+	__builtin_prefetch(sp);
+	__builtin_prefetch(&sp->srv.inflight);
+	__builtin_prefetch(&sp->srv.group.node);
+	__builtin_prefetch(&sp->srv.group.s.used);
+	__builtin_prefetch(&sp->run_t);
+}
+
+/* Walks over every pod read a pod and its sim_pod: two dependent misses
+ * each. Called at step i of a walk over sps[0..n), this fetches the
+ * sim_pod SIM_WALK_AHEAD steps ahead and, through it (fetched
  * SIM_WALK_AHEAD / 2 steps ago), its struct pod. */
 enum { SIM_WALK_AHEAD = 8 };
 
 PREFETCH_INLINE void sim_pod_prefetch_walk(struct sim_pod *const *sps, int i, int n)
 {
 	if (i + SIM_WALK_AHEAD < n)
-		prefetch_span(sps[i + SIM_WALK_AHEAD], sizeof(struct sim_pod));
+		sim_pod_prefetch_walk_lines(sps[i + SIM_WALK_AHEAD]);
 	if (i + SIM_WALK_AHEAD / 2 < n)
 		prefetch_span(sps[i + SIM_WALK_AHEAD / 2]->p, sizeof(struct pod));
 }
@@ -211,7 +229,7 @@ PREFETCH_INLINE void sim_pod_prefetch_walk_pods(struct pod *const *pods, int i, 
 	if (i + SIM_WALK_AHEAD < n)
 		__builtin_prefetch(&pods[i + SIM_WALK_AHEAD]->model);
 	if (i + SIM_WALK_AHEAD / 2 < n)
-		prefetch_span(pods[i + SIM_WALK_AHEAD / 2]->model, sizeof(struct sim_pod));
+		sim_pod_prefetch_walk_lines(pods[i + SIM_WALK_AHEAD / 2]->model);
 }
 
 PREFETCH_INLINE void sim_pod_prefetch_cpu(const struct sim_pod *sp)
