@@ -538,10 +538,11 @@ PREFETCH_INLINE void prefetch3(const void *p)
 
 /* engine_warm's hint for node_fire: the node, then what its next
  * completion reads (the slot, the job, the owner of the group, the heap). */
-static void node_warm(const void *obj, int stage)
+static void node_warm(const void *obj, uint64_t arg, int stage)
 {
 	const struct cpu_node *n = obj;
 
+	(void)arg;
 	if (stage == 1) {
 		prefetch3(n);
 		return;

@@ -457,7 +457,7 @@ static void warm_entry(const struct engine *e, size_t pos, int stage)
 
 	for (int i = 0; i < e->nwarm; i++)
 		if (e->warm_fn[i] == sl->fn) {
-			e->warm[i](sl->obj, stage);
+			e->warm[i](sl->obj, sl->arg, stage);
 			return;
 		}
 }

@@ -25,11 +25,12 @@
 #include <stddef.h>
 
 typedef void (*engine_fn)(void *ctx, void *obj, uint64_t arg);
-/* A cache hint for an event of a given fn that is about to fire: stage 1
- * (two events ahead) may only prefetch obj's own lines; stage 2 (next
- * event, obj's lines fetched at stage 1) may read obj and prefetch what it
- * points to. Hints must not change any state. */
-typedef void (*engine_warm_fn)(const void *obj, int stage);
+/* A cache hint for an event of a given fn that is about to fire, with the
+ * event's obj and arg: stage 1 (two events ahead) may only prefetch obj's
+ * own lines and what arg names without reading memory; stage 2 (next
+ * event, stage 1's lines fetched) may read them and prefetch what they
+ * point to. Hints must not change any state. */
+typedef void (*engine_warm_fn)(const void *obj, uint64_t arg, int stage);
 
 enum { ENGINE_MAX_WARM = 4 };
 

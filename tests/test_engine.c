@@ -599,11 +599,12 @@ static void hinted_fire(void *ctx, void *obj, uint64_t arg)
 	l->fired_id[l->nfired++] = x->id;
 }
 
-static void hinted_warm(const void *obj, int stage)
+static void hinted_warm(const void *obj, uint64_t arg, int stage)
 {
 	const struct hinted *x = obj;
 	struct hint_log *l = x->log;
 
+	assert_true(arg == (uint64_t)x->id + 1000); /* the event's own arg */
 	assert_true(l->nh < (int)ARRAY_LEN(l->h));
 	l->h[l->nh].step = l->e->fired; /* counts the event about to fire */
 	l->h[l->nh].id = x->id;
@@ -627,7 +628,7 @@ static void test_warm_hints(void **state)
 	for (int i = 0; i < 200; i++) {
 		x[i] = (struct hinted){ &l, i };
 		/* 20 distinct times: many ties, fired FIFO */
-		engine_at(&e, (double)rng_below(&r, 20), hinted_fire, &x[i], 0);
+		engine_at(&e, (double)rng_below(&r, 20), hinted_fire, &x[i], (uint64_t)i + 1000);
 	}
 	engine_run(&e, INFINITY, &l);
 	assert_int_equal(l.nfired, 200);
