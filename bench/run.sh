@@ -87,7 +87,7 @@ growth() {
 # (valgrind) on the 30 s and 90 s runs: the work per event apart from what
 # the machine's memory makes of it (bench_memory). No cache simulation:
 # on this VM cachegrind ignores --LL and models the CPUID's bogus last
-# level. Only when named (bench/run.sh instructions): about 4 minutes.
+# level. Only when named (bench/run.sh instructions): about 2 minutes.
 instructions() {
 	local n d f
 	command -v valgrind >/dev/null || { echo "instructions: valgrind is not installed (apt-get install valgrind)"; return; }
