@@ -112,8 +112,8 @@ struct arena_chunk {
 /* Once an arena holds this much, its chunks are huge pages: it is a big
  * run's state (every pod and node), which requests touch at random. With
  * 4 KiB pages 100,000 pods span 14,000 pages, far more than the TLB
- * covers, and each request's cache hints stalled on page walks: 7.5 %
- * of the steady state at 10,000 nodes (docs/performance.md, sixth
+ * covers, and each request's cache hints stalled on page walks: about
+ * 7 % of the steady state at 10,000 nodes (docs/performance.md, sixth
  * round). Small arenas (a scenario, a small run) stay in the heap. */
 #define ARENA_HUGE ((size_t)2 << 20)
 

@@ -185,8 +185,8 @@ static inline void sim_pod_set_unschedulable(struct sim_pod *sp, int on)
 }
 /* Cache hints for a request that will reach sp soon (service.c): its hot
  * lines (up to the end of its CPU group's slot), and, once those are in,
- * its node's CPU state and memory sums. Hints only: a stale pointer costs a wasted fetch,
- * never a fault. */
+ * its node's CPU state and memory sums. Hints only: a stale pointer costs
+ * a wasted fetch, never a fault. */
 PREFETCH_INLINE void sim_pod_prefetch(const struct sim_pod *sp)
 {
 	prefetch_span(sp, offsetof(struct sim_pod, srv.group.s) + sizeof(sp->srv.group.s));
