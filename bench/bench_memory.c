@@ -106,11 +106,23 @@ static double visit(const unsigned char *mem, size_t obj, size_t lines, const ui
 	return best;
 }
 
+/* A sim_pod as the arena lays it out (on whole lines), and the lines of
+ * it a request reads (sim_pod_prefetch's span). */
+static size_t obj_bytes(void)
+{
+	return (sizeof(struct sim_pod) + LINE - 1) / LINE * LINE;
+}
+
+static size_t hot_lines(void)
+{
+	size_t span = offsetof(struct sim_pod, srv.group.s) + sizeof(((struct sim_pod *)0)->srv.group.s);
+
+	return (span + LINE - 1) / LINE;
+}
+
 static void one(size_t mib, uint64_t *sink)
 {
-	size_t obj = (sizeof(struct sim_pod) + LINE - 1) / LINE * LINE;
-	size_t span = offsetof(struct sim_pod, srv.group.s) + sizeof(((struct sim_pod *)0)->srv.group.s);
-	size_t lines = (span + LINE - 1) / LINE, n = (mib << 20) / obj, visits;
+	size_t obj = obj_bytes(), lines = hot_lines(), n = (mib << 20) / obj, visits;
 	unsigned char *mem = aligned_alloc(LINE, n * obj);
 	uint32_t *order = xmalloc(n * sizeof(*order));
 	uint64_t x = 88172645463325252ull;
@@ -146,7 +158,6 @@ static void one(size_t mib, uint64_t *sink)
 int main(int argc, char **argv)
 {
 	static const size_t dflt[] = { 1, 2, 4, 8, 16, 24, 32, 64, 128 };
-	size_t obj = (sizeof(struct sim_pod) + LINE - 1) / LINE * LINE;
 	uint64_t sink = 0;
 	struct rusage ru;
 	double t0 = now_s();
@@ -155,8 +166,7 @@ int main(int argc, char **argv)
 	       "ns per object: chase (dependent misses), work (%d multiply-adds after each, nothing\n"
 	       "prefetched), ahead 1 and 2 (the same, the next objects' lines prefetched)\n"
 	       "  working set  objects     chase     work  ahead 1  ahead 2    wall\n",
-	       obj, (offsetof(struct sim_pod, srv.group.s) + sizeof(((struct sim_pod *)0)->srv.group.s) + LINE - 1) / LINE,
-	       WORK_ROUNDS);
+	       obj_bytes(), hot_lines(), WORK_ROUNDS);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++) {
 			char *end;
