@@ -158,29 +158,31 @@ static void one(size_t mib, uint64_t *sink)
 int main(int argc, char **argv)
 {
 	static const size_t dflt[] = { 1, 2, 4, 8, 16, 24, 32, 64, 128 };
+	size_t *mib = xmalloc((argc > 1 ? (size_t)argc : ARRAY_LEN(dflt)) * sizeof(*mib)), n = 0;
 	uint64_t sink = 0;
 	struct rusage ru;
 	double t0 = now_s();
 
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		unsigned long v = strtoul(argv[i], &end, 10);
+		if (*end || v < 1 || v > 65536) {
+			fprintf(stderr, "usage: bench_memory [MiB ...] (1 to 65536)\n");
+			free(mib);
+			return 2;
+		}
+		mib[n++] = (size_t)v;
+	}
+	for (size_t i = 0; argc == 1 && i < ARRAY_LEN(dflt); i++)
+		mib[n++] = dflt[i];
 	printf("bench_memory: random %zu-byte objects (struct sim_pod), the %zu lines a request reads;\n"
 	       "ns per object: chase (dependent misses), work (%d multiply-adds after each, nothing\n"
 	       "prefetched), ahead 1 and 2 (the same, the next objects' lines prefetched)\n"
 	       "  working set  objects     chase     work  ahead 1  ahead 2    wall\n",
 	       obj_bytes(), hot_lines(), WORK_ROUNDS);
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++) {
-			char *end;
-			unsigned long v = strtoul(argv[i], &end, 10);
-			if (*end || v < 1 || v > 65536) {
-				fprintf(stderr, "usage: bench_memory [MiB ...] (1 to 65536)\n");
-				return 2;
-			}
-			one((size_t)v, &sink);
-		}
-	} else {
-		for (size_t i = 0; i < ARRAY_LEN(dflt); i++)
-			one(dflt[i], &sink);
-	}
+	for (size_t i = 0; i < n; i++)
+		one(mib[i], &sink);
+	free(mib);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("wall %.2f s, peak RSS %.1f MiB (checksum %llu)\n", now_s() - t0,
 	       (double)ru.ru_maxrss / 1024.0, (unsigned long long)(sink & 0xff));
