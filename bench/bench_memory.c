@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -54,13 +55,16 @@ static uint64_t xorshift(uint64_t *x)
 	return *x;
 }
 
-/* Reads `lines` lines of object o: one word each, summed, so that no read
- * can be skipped. */
+/* Reads `lines` lines of object o: one word each, summed (the sum reaches
+ * the output, so no read can be skipped). memcpy: the memory is bytes. */
 static uint64_t touch(const unsigned char *o, size_t lines)
 {
 	uint64_t s = 0;
-	for (size_t l = 0; l < lines; l++)
-		s += *(const volatile uint64_t *)(const void *)(o + l * LINE);
+	for (size_t l = 0; l < lines; l++) {
+		uint64_t w;
+		memcpy(&w, o + l * LINE, sizeof(w));
+		s += w;
+	}
 	return s;
 }
 
@@ -89,7 +93,7 @@ static double visit(const unsigned char *mem, size_t obj, size_t lines, const ui
 			const unsigned char *o;
 			if (chase) {
 				o = mem + (size_t)at * obj;
-				at = *(const uint32_t *)(const void *)o;
+				memcpy(&at, o, sizeof(at));
 			} else {
 				o = mem + (size_t)order[k % n] * obj;
 				if (ahead)
@@ -132,8 +136,7 @@ static void one(size_t mib, uint64_t *sink)
 		fprintf(stderr, "bench_memory: out of memory for %zu MiB\n", mib);
 		exit(1);
 	}
-	for (size_t i = 0; i < n * obj; i += LINE)
-		mem[i] = (unsigned char)i;
+	memset(mem, 0, n * obj); /* every page in, every byte defined */
 	for (size_t i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
 	for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates, a fixed seed */
@@ -144,7 +147,7 @@ static void one(size_t mib, uint64_t *sink)
 	}
 	visits = n > 1000000 ? n : 1000000;
 	for (size_t i = 0; i < n; i++) /* one cycle through order[], for chase */
-		*(uint32_t *)(void *)(mem + (size_t)order[i] * obj) = order[(i + 1) % n];
+		memcpy(mem + (size_t)order[i] * obj, &order[(i + 1) % n], sizeof(uint32_t));
 	chase = visit(mem, obj, lines, order, n, visits, 1, 0, 0, sink);
 	work = visit(mem, obj, lines, order, n, visits, 0, 0, WORK_ROUNDS, sink);
 	ahead1 = visit(mem, obj, lines, order, n, visits, 0, 1, WORK_ROUNDS, sink);

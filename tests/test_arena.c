@@ -2,7 +2,9 @@
  * test_arena.c -- the arena's contract (base.h) on both sides of the point
  * where its chunks become huge-page regions (2 MiB in use, base.c): every
  * allocation zeroed, 16-byte aligned (64 for arena_alloc_line), disjoint
- * from every other, and counted in used_total rounded to 16 bytes.
+ * from every other, and counted in used_total rounded to 16 bytes; and
+ * past that point, chunks that are whole 2 MiB-aligned regions, filled to
+ * their end and not beyond (what a huge page needs).
  */
 #include "testutil.h"
 
@@ -70,8 +72,9 @@ static void blocks_disjoint_across_huge_chunks(void **state)
 	assert_int_equal(a.used_total, 0);
 }
 
-/* Line-aligned blocks (sim_node, sim_pod) stay on a line and disjoint
- * past the switch too. */
+/* Line-aligned blocks (sim_node, sim_pod: 560 bytes, 608 with the pad)
+ * stay on a line and disjoint past the switch too: each block gets its
+ * own byte, and the one before must still hold its own. */
 static void line_blocks_aligned(void **state)
 {
 	struct arena a;
@@ -79,15 +82,57 @@ static void line_blocks_aligned(void **state)
 	(void)state;
 
 	arena_init(&a);
-	for (unsigned k = 0; k < 8000; k++) { /* 8000 x 576 B: 4.6 MB */
+	for (unsigned k = 0; k < 8000; k++) { /* 8000 x 608 B: 4.9 MB */
 		unsigned char *q = arena_alloc_line(&a, 560);
 		assert_int_equal((uintptr_t)q % 64, 0);
 		assert_true(zeroed(q, 560));
-		memset(q, 0xab, 560);
-		if (prev)
-			assert_true(prev[559] == 0xab);
+		memset(q, (int)(k & 0xff), 560);
+		if (prev) {
+			assert_int_equal(prev[0], (k - 1) & 0xff);
+			assert_int_equal(prev[559], (k - 1) & 0xff);
+		}
 		prev = q;
 	}
+	arena_release(&a);
+}
+
+enum { HUGE = 2 << 20 };
+
+/* Past 2 MiB in use, 16-byte blocks come in runs, one run a chunk: each
+ * run after the first starts within the first line of a 2 MiB-aligned
+ * region (its header before it) and ends at the region's end exactly:
+ * floor((2 MiB - offset) / 16) blocks, the last one's end no further than
+ * the region's. */
+static void huge_chunks_fill_aligned_regions(void **state)
+{
+	struct arena a;
+	uintptr_t prev, start = 0;
+	size_t runs = 0;
+	(void)state;
+
+	arena_init(&a);
+	while (a.used_total < HUGE) /* the heap's chunks */
+		arena_alloc(&a, 1000);
+	prev = (uintptr_t)arena_alloc(&a, 16);
+	for (size_t k = 0; k < 3 * (size_t)HUGE / 16; k++) {
+		uintptr_t p = (uintptr_t)arena_alloc(&a, 16);
+		*(unsigned char *)p = 1;
+		if (p == prev + 16) {
+			prev = p;
+			continue;
+		}
+		/* A new chunk: a huge one, aligned, its blocks from its start. */
+		assert_true(p % HUGE < 64);
+		if (start) { /* the run before it was a whole huge chunk */
+			uintptr_t region = start - start % HUGE;
+			assert_int_equal((prev + 16 - start) / 16, (HUGE - start % HUGE) / 16);
+			assert_true(prev + 16 <= region + HUGE);
+			runs++;
+		}
+		start = p;
+		prev = p;
+	}
+	assert_true(runs >= 1);
 	arena_release(&a);
 }
 
@@ -96,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blocks_disjoint_across_huge_chunks),
 		cmocka_unit_test(line_blocks_aligned),
+		cmocka_unit_test(huge_chunks_fill_aligned_regions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
